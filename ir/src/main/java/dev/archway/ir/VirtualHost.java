@@ -1,0 +1,22 @@
+package dev.archway.ir;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The routes of one Gateway listener.
+ *
+ * @param name {@code gateway/<namespace>/<name>/listener/<listener name>}
+ * @param hostname the listener hostname: an exact name, a wildcard {@code *.example.com}, or {@code
+ *     *} when the listener has none
+ * @param routes every route attached to the listener, in the spec's precedence order: the first
+ *     route whose hostname and match fit a request serves it, except that a route with a more
+ *     specific hostname always wins over one with a less specific hostname
+ */
+public record VirtualHost(String name, String hostname, List<HttpRoute> routes) {
+  public VirtualHost {
+    Objects.requireNonNull(name, "name");
+    hostname = Objects.requireNonNullElse(hostname, "*");
+    routes = List.copyOf(Objects.requireNonNullElse(routes, List.of()));
+  }
+}
