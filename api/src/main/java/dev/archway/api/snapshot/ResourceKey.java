@@ -1,0 +1,42 @@
+package dev.archway.api.snapshot;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.Comparator;
+import java.util.Objects;
+
+/**
+ * Names one resource: its kind, namespace (empty for cluster-scoped kinds) and name. Sorted by
+ * kind, namespace, then name, so anything keyed by it prints in a stable order.
+ */
+public record ResourceKey(String kind, String namespace, String name)
+    implements Comparable<ResourceKey> {
+  private static final Comparator<ResourceKey> ORDER =
+      Comparator.comparing(ResourceKey::kind)
+          .thenComparing(ResourceKey::namespace)
+          .thenComparing(ResourceKey::name);
+
+  public ResourceKey {
+    Objects.requireNonNull(kind, "kind");
+    namespace = Objects.requireNonNullElse(namespace, "");
+    Objects.requireNonNull(name, "name");
+  }
+
+  /** The key of a resource, by its kind and metadata. */
+  public static ResourceKey of(HasMetadata resource) {
+    return new ResourceKey(
+        resource.getKind(),
+        resource.getMetadata().getNamespace(),
+        resource.getMetadata().getName());
+  }
+
+  @Override
+  public int compareTo(ResourceKey other) {
+    return ORDER.compare(this, other);
+  }
+
+  /** {@code Kind/namespace/name}, or {@code Kind/name} for cluster-scoped resources. */
+  @Override
+  public String toString() {
+    return namespace.isEmpty() ? kind + "/" + name : kind + "/" + namespace + "/" + name;
+  }
+}

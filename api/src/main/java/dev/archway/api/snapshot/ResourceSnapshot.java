@@ -1,0 +1,109 @@
+package dev.archway.api.snapshot;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every resource the control plane knows at one moment, immutable once built.
+ *
+ * <p>Resources are grouped by their Java type: Gateway API kinds served in several versions are
+ * read into the v1 class by the loader, so consumers see one type per kind. Within a type,
+ * resources are sorted by namespace then name. Callers must treat the resources as read-only: the
+ * translator copies anything it annotates.
+ */
+public final class ResourceSnapshot {
+  public static final ResourceSnapshot EMPTY = builder().build();
+
+  private static final Comparator<HasMetadata> BY_NAMESPACE_AND_NAME =
+      Comparator.comparing((HasMetadata r) -> nullToEmpty(r.getMetadata().getNamespace()))
+          .thenComparing(r -> r.getMetadata().getName());
+
+  private final Map<Class<?>, List<HasMetadata>> byType;
+  private final List<HasMetadata> all;
+
+  private ResourceSnapshot(Map<Class<?>, List<HasMetadata>> byType, List<HasMetadata> all) {
+    this.byType = byType;
+    this.all = all;
+  }
+
+  /** A builder that collects resources in load order. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Every resource of a type, sorted by namespace then name. */
+  @SuppressWarnings("unchecked")
+  public <T extends HasMetadata> List<T> list(Class<T> type) {
+    return (List<T>) byType.getOrDefault(type, List.of());
+  }
+
+  /** The resource of a type with this namespace (empty for cluster-scoped) and name. */
+  public <T extends HasMetadata> Optional<T> find(Class<T> type, String namespace, String name) {
+    String ns = nullToEmpty(namespace);
+    for (T resource : list(type)) {
+      if (ns.equals(nullToEmpty(resource.getMetadata().getNamespace()))
+          && resource.getMetadata().getName().equals(name)) {
+        return Optional.of(resource);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Every resource in the order it was added. */
+  public List<HasMetadata> all() {
+    return all;
+  }
+
+  /** The number of resources. */
+  public int size() {
+    return all.size();
+  }
+
+  private static String nullToEmpty(String s) {
+    return s == null ? "" : s;
+  }
+
+  /** Collects resources; a later resource with the same type, namespace and name replaces one. */
+  public static final class Builder {
+    private final Map<ResourceKeyWithType, HasMetadata> resources = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    /** Adds a resource, replacing an earlier one of the same type, namespace and name. */
+    public Builder add(HasMetadata resource) {
+      resources.put(
+          new ResourceKeyWithType(resource.getClass(), ResourceKey.of(resource)), resource);
+      return this;
+    }
+
+    /** Adds every resource. */
+    public Builder addAll(Iterable<? extends HasMetadata> all) {
+      all.forEach(this::add);
+      return this;
+    }
+
+    /** Freezes the collected resources. */
+    public ResourceSnapshot build() {
+      Map<Class<?>, List<HasMetadata>> byType = new LinkedHashMap<>();
+      for (Map.Entry<ResourceKeyWithType, HasMetadata> e : resources.entrySet()) {
+        byType.computeIfAbsent(e.getKey().type(), t -> new ArrayList<>()).add(e.getValue());
+      }
+      Map<Class<?>, List<HasMetadata>> frozen = new LinkedHashMap<>();
+      byType.forEach(
+          (type, list) -> {
+            list.sort(BY_NAMESPACE_AND_NAME);
+            frozen.put(type, List.copyOf(list));
+          });
+      return new ResourceSnapshot(
+          Collections.unmodifiableMap(frozen), List.copyOf(resources.values()));
+    }
+  }
+
+  private record ResourceKeyWithType(Class<?> type, ResourceKey key) {}
+}
