@@ -1,0 +1,5 @@
+/**
+ * Providers: the sources of {@link dev.archway.api.snapshot.ResourceSnapshot}s. The file provider
+ * reads YAML from disk for standalone mode; the Kubernetes provider (later) watches an API server.
+ */
+package dev.archway.provider;
