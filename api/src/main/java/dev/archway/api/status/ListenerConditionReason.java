@@ -1,0 +1,35 @@
+package dev.archway.api.status;
+
+/** Reasons for listener conditions. */
+public enum ListenerConditionReason implements ConditionReason {
+  ACCEPTED("Accepted"),
+  PORT_UNAVAILABLE("PortUnavailable"),
+  UNSUPPORTED_PROTOCOL("UnsupportedProtocol"),
+  NO_VALID_CA_CERTIFICATE("NoValidCACertificate"),
+  UNSUPPORTED_VALUE("UnsupportedValue"),
+  HOSTNAME_CONFLICT("HostnameConflict"),
+  PROTOCOL_CONFLICT("ProtocolConflict"),
+  NO_CONFLICTS("NoConflicts"),
+  RESOLVED_REFS("ResolvedRefs"),
+  INVALID_CERTIFICATE_REF("InvalidCertificateRef"),
+  INVALID_ROUTE_KINDS("InvalidRouteKinds"),
+  REF_NOT_PERMITTED("RefNotPermitted"),
+  INVALID_CA_CERTIFICATE_REF("InvalidCACertificateRef"),
+  INVALID_CA_CERTIFICATE_KIND("InvalidCACertificateKind"),
+  PROGRAMMED("Programmed"),
+  INVALID("Invalid"),
+  PENDING("Pending"),
+  OVERLAPPING_HOSTNAMES("OverlappingHostnames"),
+  OVERLAPPING_CERTIFICATES("OverlappingCertificates");
+
+  private final String value;
+
+  ListenerConditionReason(String value) {
+    this.value = value;
+  }
+
+  @Override
+  public String value() {
+    return value;
+  }
+}
