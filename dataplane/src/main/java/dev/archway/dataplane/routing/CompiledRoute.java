@@ -1,0 +1,143 @@
+package dev.archway.dataplane.routing;
+
+import dev.archway.ir.PathMatch;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+
+/**
+ * One IR route, ready to test against requests and to act on.
+ *
+ * <p>{@link #index} is the route's position in its virtual host's list: the translator sorted that
+ * list by the Gateway API precedence, so among candidates the lowest index wins.
+ */
+public final class CompiledRoute {
+  private final int index;
+  private final String name;
+  private final String hostname;
+  private final PathMatch.Type pathType;
+  private final String pathValue;
+  private final Pattern pathRegex;
+  private final String method;
+  private final List<StringCondition> headers;
+  private final List<StringCondition> queryParams;
+  private final FilterChain filters;
+  private final WeightedBackends backends;
+
+  CompiledRoute(
+      int index,
+      String name,
+      String hostname,
+      PathMatch.Type pathType,
+      String pathValue,
+      String method,
+      List<StringCondition> headers,
+      List<StringCondition> queryParams,
+      FilterChain filters,
+      WeightedBackends backends) {
+    this.index = index;
+    this.name = name;
+    this.hostname = hostname;
+    this.pathType = pathType;
+    this.pathValue = pathValue;
+    this.pathRegex =
+        pathType == PathMatch.Type.REGULAR_EXPRESSION ? Pattern.compile(pathValue) : null;
+    this.method = method;
+    this.headers = List.copyOf(headers);
+    this.queryParams = List.copyOf(queryParams);
+    this.filters = filters;
+    this.backends = backends;
+  }
+
+  int index() {
+    return index;
+  }
+
+  /** The IR route name, {@code httproute/<ns>/<name>/rule/<i>/match/<j>}. */
+  public String name() {
+    return name;
+  }
+
+  String hostname() {
+    return hostname;
+  }
+
+  PathMatch.Type pathType() {
+    return pathType;
+  }
+
+  /** The Exact path or PathPrefix (normalized, without trailing slash), or the expression. */
+  String pathValue() {
+    return pathValue;
+  }
+
+  /** The rule's filters, applied before those of the chosen backend. */
+  public FilterChain filters() {
+    return filters;
+  }
+
+  /** Whether the route has at least one backend with a weight above zero. */
+  public boolean hasBackends() {
+    return !backends.isEmpty();
+  }
+
+  /** Picks a backend by weight, or returns null when there is none to pick. */
+  public Backend pickBackend() {
+    return backends.pick(ThreadLocalRandom.current());
+  }
+
+  WeightedBackends backends() {
+    return backends;
+  }
+
+  /** Whether every condition holds, including the path (cheap to re-check for indexed paths). */
+  boolean matches(RouteRequest request) {
+    if (!matchesPath(request.path())) {
+      return false;
+    }
+    if (method != null && !method.equals(request.method())) {
+      return false;
+    }
+    for (StringCondition header : headers) {
+      if (!header.test(request.header(header.name()))) {
+        return false;
+      }
+    }
+    for (StringCondition param : queryParams) {
+      if (!param.test(request.queryParam(param.name()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private boolean matchesPath(String path) {
+    return switch (pathType) {
+      case EXACT -> pathValue.equals(path);
+      case PATH_PREFIX -> PathPrefix.matches(pathValue, path);
+      case REGULAR_EXPRESSION -> pathRegex.matcher(path).matches();
+    };
+  }
+
+  /** One line describing the conditions, for {@link RouteTable#dump()}. */
+  String describeConditions() {
+    StringBuilder sb = new StringBuilder();
+    sb.append(
+        switch (pathType) {
+          case EXACT -> "Exact ";
+          case PATH_PREFIX -> "PathPrefix ";
+          case REGULAR_EXPRESSION -> "RegularExpression ";
+        });
+    sb.append(pathType == PathMatch.Type.PATH_PREFIX && pathValue.isEmpty() ? "/" : pathValue);
+    if (method != null) {
+      sb.append(" method=").append(method);
+    }
+    if (!headers.isEmpty()) {
+      sb.append(" headers=").append(headers);
+    }
+    if (!queryParams.isEmpty()) {
+      sb.append(" query=").append(queryParams);
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,244 @@
+package dev.archway.dataplane.routing;
+
+import dev.archway.ir.DataPlaneConfig;
+import dev.archway.ir.Destination;
+import dev.archway.ir.Endpoint;
+import dev.archway.ir.GatewayIr;
+import dev.archway.ir.HeaderMatch;
+import dev.archway.ir.HttpListener;
+import dev.archway.ir.HttpRoute;
+import dev.archway.ir.PathMatch;
+import dev.archway.ir.QueryParamMatch;
+import dev.archway.ir.VirtualHost;
+import dev.archway.ir.WeightedBackend;
+import io.netty.util.NetUtil;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Turns a {@link DataPlaneConfig} into a {@link RouteTable}, checking everything that could
+ * otherwise fail per request: expressions compile, paths and hostnames are well formed, every
+ * destination a route names exists. The first problem rejects the whole configuration.
+ */
+final class RouteTableCompiler {
+  static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+
+  private final DataPlaneConfig config;
+  private final Map<String, Upstream> upstreams = new HashMap<>();
+
+  RouteTableCompiler(DataPlaneConfig config) {
+    this.config = config;
+  }
+
+  RouteTable compile() {
+    compileDestinations();
+    Map<ListenerKey, ListenerRoutes> listeners = new LinkedHashMap<>();
+    Map<String, String> conflicts = new LinkedHashMap<>();
+    Set<String> names = new HashSet<>();
+    for (int g = 0; g < config.gateways().size(); g++) {
+      GatewayIr gateway = config.gateways().get(g);
+      String bind = gateway.bindAddress().trim();
+      if (bind.isEmpty()) {
+        throw invalid("gateways[" + g + "].bindAddress", bind, "an IP address or host name");
+      }
+      for (int l = 0; l < gateway.httpListeners().size(); l++) {
+        HttpListener listener = gateway.httpListeners().get(l);
+        String field = "gateways[" + g + "].httpListeners[" + l + "]";
+        if (!names.add(listener.name())) {
+          throw invalid(field + ".name", listener.name(), "unique listener names");
+        }
+        ListenerKey key = new ListenerKey(bind, listener.port());
+        ListenerRoutes routes = compileListener(field, listener, key);
+        ListenerRoutes earlier = listeners.get(key);
+        if (earlier != null) {
+          conflicts.put(
+              listener.name(), "address " + key + " is already used by " + earlier.name());
+        } else {
+          listeners.put(key, routes);
+        }
+      }
+    }
+    return new RouteTable(listeners, conflicts);
+  }
+
+  private void compileDestinations() {
+    for (int d = 0; d < config.destinations().size(); d++) {
+      Destination destination = config.destinations().get(d);
+      List<InetSocketAddress> addresses = new ArrayList<>();
+      for (Endpoint endpoint : destination.endpoints()) {
+        addresses.add(socketAddress(endpoint));
+      }
+      Upstream previous =
+          upstreams.put(
+              destination.name(),
+              new Upstream(destination.name(), destination.protocol(), addresses));
+      if (previous != null) {
+        throw invalid("destinations[" + d + "].name", destination.name(), "unique names");
+      }
+    }
+  }
+
+  private static InetSocketAddress socketAddress(Endpoint endpoint) {
+    byte[] ip = NetUtil.createByteArrayFromIpAddressString(endpoint.address());
+    if (ip == null) {
+      // A DNS name: resolved when connecting, never while compiling.
+      return InetSocketAddress.createUnresolved(endpoint.address(), endpoint.port());
+    }
+    try {
+      return new InetSocketAddress(InetAddress.getByAddress(ip), endpoint.port());
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("an IP literal always converts", e);
+    }
+  }
+
+  private ListenerRoutes compileListener(String field, HttpListener listener, ListenerKey key) {
+    Map<String, VirtualHostRoutes> hosts = new LinkedHashMap<>();
+    for (int v = 0; v < listener.virtualHosts().size(); v++) {
+      VirtualHost vhost = listener.virtualHosts().get(v);
+      String vfield = field + ".virtualHosts[" + v + "]";
+      String hostname = hostname(vfield + ".hostname", vhost.hostname());
+      Map<String, List<CompiledRoute>> groups = new LinkedHashMap<>();
+      for (int r = 0; r < vhost.routes().size(); r++) {
+        CompiledRoute route = compileRoute(vfield + ".routes[" + r + "]", r, vhost.routes().get(r));
+        groups.computeIfAbsent(route.hostname(), h -> new ArrayList<>()).add(route);
+      }
+      Map<String, PathIndex> indexes = new LinkedHashMap<>();
+      groups.forEach((h, routes) -> indexes.put(h, new PathIndex(routes)));
+      if (hosts.put(hostname, new VirtualHostRoutes(vhost.name(), hostname, indexes)) != null) {
+        throw invalid(vfield + ".hostname", hostname, "one virtual host per hostname and port");
+      }
+    }
+    return new ListenerRoutes(listener.name(), key, hosts);
+  }
+
+  private CompiledRoute compileRoute(String field, int index, HttpRoute route) {
+    PathMatch path = route.match().path();
+    String pathValue =
+        switch (path.type()) {
+          case EXACT -> normalizedPath(field + ".match.path.value", path.value());
+          case PATH_PREFIX ->
+              PathPrefix.strip(normalizedPath(field + ".match.path.value", path.value()));
+          case REGULAR_EXPRESSION -> regex(field + ".match.path.value", path.value());
+        };
+    String method = route.match().method();
+    if (method != null && !TOKEN.matcher(method).matches()) {
+      throw invalid(field + ".match.method", method, "an HTTP method such as GET");
+    }
+    String prefix = path.type() == PathMatch.Type.PATH_PREFIX ? pathValue : null;
+    FilterCompiler filters = new FilterCompiler(prefix);
+    return new CompiledRoute(
+        index,
+        route.name(),
+        hostname(field + ".hostname", route.hostname()),
+        path.type(),
+        pathValue,
+        method,
+        headers(field + ".match.headers", route.match().headers()),
+        queryParams(field + ".match.queryParams", route.match().queryParams()),
+        filters.compile(field + ".filters", route.filters()),
+        new WeightedBackends(backends(field + ".backends", route.backends(), filters)));
+  }
+
+  private List<StringCondition> headers(String field, List<HeaderMatch> headers) {
+    List<StringCondition> conditions = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < headers.size(); i++) {
+      HeaderMatch h = headers.get(i);
+      if (!TOKEN.matcher(h.name()).matches()) {
+        throw invalid(field + "[" + i + "].name", h.name(), "a header name");
+      }
+      // Gateway API: among matches naming the same header, the first one counts.
+      if (seen.add(h.name().toLowerCase(Locale.ROOT))) {
+        conditions.add(condition(field + "[" + i + "].value", h.name(), h.type(), h.value()));
+      }
+    }
+    return conditions;
+  }
+
+  private List<StringCondition> queryParams(String field, List<QueryParamMatch> params) {
+    List<StringCondition> conditions = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < params.size(); i++) {
+      QueryParamMatch q = params.get(i);
+      if (q.name().isEmpty()) {
+        throw invalid(field + "[" + i + "].name", q.name(), "a parameter name");
+      }
+      if (seen.add(q.name())) {
+        conditions.add(condition(field + "[" + i + "].value", q.name(), q.type(), q.value()));
+      }
+    }
+    return conditions;
+  }
+
+  private static StringCondition condition(
+      String field, String name, dev.archway.ir.StringMatchType type, String value) {
+    try {
+      return StringCondition.of(name, type, value);
+    } catch (PatternSyntaxException e) {
+      throw invalid(field, value, "a valid regular expression: " + e.getDescription());
+    }
+  }
+
+  private List<Backend> backends(
+      String field, List<WeightedBackend> backends, FilterCompiler filters) {
+    List<Backend> compiled = new ArrayList<>();
+    for (int i = 0; i < backends.size(); i++) {
+      WeightedBackend b = backends.get(i);
+      Upstream upstream = null;
+      if (b.destination() != null) {
+        upstream = upstreams.get(b.destination());
+        if (upstream == null) {
+          throw invalid(
+              field + "[" + i + "].destination", b.destination(), "a name in destinations");
+        }
+      }
+      compiled.add(
+          new Backend(
+              b.destination(),
+              b.weight(),
+              upstream,
+              filters.compile(field + "[" + i + "].filters", b.filters())));
+    }
+    return compiled;
+  }
+
+  static String normalizedPath(String field, String path) {
+    try {
+      return RequestTarget.normalizePath(path);
+    } catch (IllegalArgumentException e) {
+      throw invalid(field, path, "an absolute path such as /foo");
+    }
+  }
+
+  private static String regex(String field, String regex) {
+    try {
+      Pattern.compile(regex);
+      return regex;
+    } catch (PatternSyntaxException e) {
+      throw invalid(field, regex, "a valid regular expression: " + e.getDescription());
+    }
+  }
+
+  private static String hostname(String field, String hostname) {
+    try {
+      return Hostnames.canonical(hostname);
+    } catch (IllegalArgumentException e) {
+      throw invalid(field, hostname, "*, *.example.com or example.com");
+    }
+  }
+
+  static InvalidConfigException invalid(String field, Object value, String expected) {
+    return new InvalidConfigException(field + ": " + value + " (expected: " + expected + ")");
+  }
+}
