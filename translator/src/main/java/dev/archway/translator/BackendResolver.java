@@ -1,0 +1,249 @@
+package dev.archway.translator;
+
+import static dev.archway.translator.ResourceIndex.nonNull;
+
+import dev.archway.api.status.RouteConditionReason;
+import dev.archway.api.v1alpha1.ArchwayApi;
+import dev.archway.api.v1alpha1.Backend;
+import dev.archway.api.v1alpha1.BackendEndpoint;
+import dev.archway.api.v1alpha1.SocketAddressSpec;
+import dev.archway.ir.Destination;
+import dev.archway.ir.Destination.AppProtocol;
+import dev.archway.ir.Endpoint;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRef;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+
+/**
+ * Resolves backendRefs to {@link Destination}s: a Service port (endpoints from its EndpointSlices)
+ * or an Archway {@code Backend} (endpoints from its spec). A reference that cannot be resolved
+ * yields a problem for the ResolvedRefs condition, and no destination: its share of requests gets a
+ * 500.
+ */
+final class BackendResolver {
+  private static final String SERVICE = "Service";
+  private static final Comparator<Endpoint> ENDPOINT_ORDER =
+      Comparator.comparing(Endpoint::address).thenComparingInt(Endpoint::port);
+
+  private final ResourceIndex index;
+  private final Map<String, Destination> destinations = new HashMap<>();
+
+  BackendResolver(ResourceIndex index) {
+    this.index = index;
+  }
+
+  /**
+   * The destination of a backendRef.
+   *
+   * @return the destination, or null when the reference is invalid (and a problem was added)
+   */
+  Destination resolve(
+      HTTPBackendRef ref, String routeNamespace, String at, List<RuleProblem> problems) {
+    String group = Objects.requireNonNullElse(ref.getGroup(), "");
+    String kind = Objects.requireNonNullElse(ref.getKind(), SERVICE);
+    String namespace = Objects.requireNonNullElse(ref.getNamespace(), routeNamespace);
+    boolean service = group.isEmpty() && kind.equals(SERVICE);
+    boolean backend = group.equals(ArchwayApi.GROUP) && kind.equals(Backend.KIND);
+    if (!service && !backend) {
+      problems.add(
+          new RuleProblem(
+              RouteConditionReason.INVALID_KIND,
+              at
+                  + ": kind \""
+                  + (group.isEmpty() ? "" : group + "/")
+                  + kind
+                  + "\" is not supported (expected: Service or "
+                  + ArchwayApi.GROUP
+                  + "/"
+                  + Backend.KIND
+                  + ")"));
+      return null;
+    }
+    String target = kind + " " + namespace + "/" + ref.getName();
+    if (!namespace.equals(routeNamespace)
+        && !index.referenceAllowed(
+            Listeners.HTTP_ROUTE, routeNamespace, group, kind, namespace, ref.getName())) {
+      problems.add(
+          new RuleProblem(
+              RouteConditionReason.REF_NOT_PERMITTED,
+              at
+                  + ": "
+                  + target
+                  + " is in another namespace (expected: a ReferenceGrant in namespace "
+                  + namespace
+                  + " that lets HTTPRoutes in "
+                  + routeNamespace
+                  + " refer to it)"));
+      return null;
+    }
+    return service
+        ? service(namespace, ref.getName(), ref.getPort(), at, target, problems)
+        : backend(namespace, ref.getName(), at, target, problems);
+  }
+
+  ResourceIndex index() {
+    return index;
+  }
+
+  /** Every destination resolved so far, by name. */
+  Map<String, Destination> destinations() {
+    return destinations;
+  }
+
+  private Destination service(
+      String namespace,
+      String name,
+      Integer port,
+      String at,
+      String target,
+      List<RuleProblem> problems) {
+    Service svc = index.service(namespace, name).orElse(null);
+    if (svc == null) {
+      problems.add(notFound(at + ": " + target + " not found"));
+      return null;
+    }
+    List<ServicePort> ports = svc.getSpec() == null ? List.of() : nonNull(svc.getSpec().getPorts());
+    ServicePort servicePort =
+        ports.stream().filter(p -> Objects.equals(p.getPort(), port)).findFirst().orElse(null);
+    if (servicePort == null) {
+      problems.add(
+          notFound(
+              at
+                  + ".port: "
+                  + port
+                  + " is not a port of "
+                  + target
+                  + " (expected: one of "
+                  + ports.stream().map(p -> String.valueOf(p.getPort())).toList()
+                  + ")"));
+      return null;
+    }
+    AppProtocol protocol =
+        appProtocol(servicePort.getAppProtocol(), at, target + " port " + port, problems);
+    if (protocol == null) {
+      return null;
+    }
+    String destinationName = "service/" + namespace + "/" + name + "/" + port;
+    return destinations.computeIfAbsent(
+        destinationName,
+        n -> new Destination(n, protocol, serviceEndpoints(namespace, name, servicePort)));
+  }
+
+  /**
+   * The ready endpoints of a Service port: in each EndpointSlice of the Service, the port with the
+   * Service port's name gives the endpoint port (Kubernetes resolves targetPort per Pod, so only
+   * the slices know it).
+   */
+  private List<Endpoint> serviceEndpoints(String namespace, String name, ServicePort servicePort) {
+    String portName = Objects.requireNonNullElse(servicePort.getName(), "");
+    TreeSet<Endpoint> endpoints = new TreeSet<>(ENDPOINT_ORDER);
+    for (EndpointSlice slice : index.endpointSlices(namespace, name)) {
+      Integer endpointPort =
+          nonNull(slice.getPorts()).stream()
+              .filter(p -> portName.equals(Objects.requireNonNullElse(p.getName(), "")))
+              .map(EndpointPort::getPort)
+              .filter(Objects::nonNull)
+              .findFirst()
+              .orElse(null);
+      if (endpointPort == null || endpointPort < 1 || endpointPort > 65535) {
+        continue;
+      }
+      for (var endpoint : nonNull(slice.getEndpoints())) {
+        // A missing ready condition means ready (discovery.k8s.io/v1 EndpointConditions).
+        if (endpoint.getConditions() != null
+            && Boolean.FALSE.equals(endpoint.getConditions().getReady())) {
+          continue;
+        }
+        for (String address : nonNull(endpoint.getAddresses())) {
+          endpoints.add(new Endpoint(address, endpointPort));
+        }
+      }
+    }
+    return new ArrayList<>(endpoints);
+  }
+
+  private Destination backend(
+      String namespace, String name, String at, String target, List<RuleProblem> problems) {
+    Backend backend = index.backend(namespace, name).orElse(null);
+    if (backend == null) {
+      problems.add(notFound(at + ": " + target + " not found"));
+      return null;
+    }
+    List<String> appProtocols =
+        backend.getSpec() == null ? List.of() : nonNull(backend.getSpec().getAppProtocols());
+    AppProtocol protocol = AppProtocol.HTTP1;
+    for (String p : appProtocols) {
+      protocol = appProtocol(p, at, target, problems);
+      if (protocol == null) {
+        return null;
+      }
+    }
+    TreeSet<Endpoint> endpoints = new TreeSet<>(ENDPOINT_ORDER);
+    if (backend.getSpec() != null) {
+      for (BackendEndpoint e : nonNull(backend.getSpec().getEndpoints())) {
+        // TODO(issue 02): validate Backend endpoints (exactly one of ip/fqdn, port 1-65535) in a
+        // Backend status instead of skipping malformed ones.
+        SocketAddressSpec ip = e.getIp();
+        SocketAddressSpec fqdn = e.getFqdn();
+        if (ip != null && fqdn == null && usable(ip.getAddress(), ip.getPort())) {
+          endpoints.add(new Endpoint(ip.getAddress(), ip.getPort()));
+        } else if (fqdn != null && ip == null && usable(fqdn.getHostname(), fqdn.getPort())) {
+          endpoints.add(new Endpoint(fqdn.getHostname(), fqdn.getPort()));
+        }
+      }
+    }
+    String destinationName = "backend/" + namespace + "/" + name;
+    AppProtocol p = protocol;
+    return destinations.computeIfAbsent(
+        destinationName, n -> new Destination(n, p, new ArrayList<>(endpoints)));
+  }
+
+  private static boolean usable(String host, Integer port) {
+    return host != null && !host.isEmpty() && port != null && port >= 1 && port <= 65535;
+  }
+
+  /**
+   * The protocol for an appProtocol (GEP-1911): {@code kubernetes.io/h2c} and {@code
+   * kubernetes.io/ws} are the spec's; none, or the IANA name {@code http}, is HTTP/1.1; anything
+   * else is UnsupportedProtocol.
+   */
+  private static AppProtocol appProtocol(
+      String appProtocol, String at, String target, List<RuleProblem> problems) {
+    if (appProtocol == null || appProtocol.isEmpty() || appProtocol.equalsIgnoreCase("http")) {
+      return AppProtocol.HTTP1;
+    }
+    switch (appProtocol) {
+      case "kubernetes.io/h2c" -> {
+        return AppProtocol.H2C;
+      }
+      case "kubernetes.io/ws" -> {
+        return AppProtocol.WEBSOCKET;
+      }
+      default -> {
+        problems.add(
+            new RuleProblem(
+                RouteConditionReason.UNSUPPORTED_PROTOCOL,
+                at
+                    + ": "
+                    + target
+                    + " has appProtocol \""
+                    + appProtocol
+                    + "\" (expected: none, http, kubernetes.io/h2c or kubernetes.io/ws)"));
+        return null;
+      }
+    }
+  }
+
+  private static RuleProblem notFound(String message) {
+    return new RuleProblem(RouteConditionReason.BACKEND_NOT_FOUND, message);
+  }
+}

@@ -1,0 +1,119 @@
+package dev.archway.translator;
+
+import dev.archway.api.snapshot.ResourceSnapshot;
+import dev.archway.api.v1alpha1.Backend;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrantFrom;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrantTo;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** Lookups over a snapshot that the translation steps share. */
+final class ResourceIndex {
+  static final String GATEWAY_GROUP = "gateway.networking.k8s.io";
+
+  /** The label the API server puts on every Namespace, so selectors can name one. */
+  static final String NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
+
+  /** The label that ties an EndpointSlice to its Service. */
+  static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+
+  private final ResourceSnapshot snapshot;
+  private final Map<String, Map<String, String>> namespaceLabels = new HashMap<>();
+  private final Map<String, List<EndpointSlice>> slicesByService = new HashMap<>();
+
+  ResourceIndex(ResourceSnapshot snapshot) {
+    this.snapshot = snapshot;
+    for (Namespace ns : snapshot.list(Namespace.class)) {
+      Map<String, String> labels =
+          new TreeMap<>(Objects.requireNonNullElse(ns.getMetadata().getLabels(), Map.of()));
+      labels.put(NAMESPACE_NAME_LABEL, ns.getMetadata().getName());
+      namespaceLabels.put(ns.getMetadata().getName(), labels);
+    }
+    for (EndpointSlice slice : snapshot.list(EndpointSlice.class)) {
+      Map<String, String> labels =
+          Objects.requireNonNullElse(slice.getMetadata().getLabels(), Map.of());
+      String service = labels.get(SERVICE_NAME_LABEL);
+      if (service != null) {
+        slicesByService
+            .computeIfAbsent(
+                slice.getMetadata().getNamespace() + "/" + service, k -> new ArrayList<>())
+            .add(slice);
+      }
+    }
+  }
+
+  ResourceSnapshot snapshot() {
+    return snapshot;
+  }
+
+  /**
+   * The labels of a namespace. A namespace with no Namespace object in the snapshot still carries
+   * the name label the API server would have set.
+   */
+  Map<String, String> namespaceLabels(String namespace) {
+    return namespaceLabels.getOrDefault(namespace, Map.of(NAMESPACE_NAME_LABEL, namespace));
+  }
+
+  Optional<Service> service(String namespace, String name) {
+    return snapshot.find(Service.class, namespace, name);
+  }
+
+  Optional<Backend> backend(String namespace, String name) {
+    return snapshot.find(Backend.class, namespace, name);
+  }
+
+  /** The EndpointSlices of a Service, sorted by name. */
+  List<EndpointSlice> endpointSlices(String namespace, String service) {
+    return slicesByService.getOrDefault(namespace + "/" + service, List.of());
+  }
+
+  /**
+   * Whether a ReferenceGrant in the target's namespace lets an object of {@code fromKind} in {@code
+   * fromNamespace} refer to the target (apis/v1beta1 ReferenceGrant: {@code from} entries are
+   * OR-ed, an empty {@code to.name} grants every object of the kind).
+   */
+  boolean referenceAllowed(
+      String fromKind,
+      String fromNamespace,
+      String toGroup,
+      String toKind,
+      String toNamespace,
+      String toName) {
+    for (ReferenceGrant grant : snapshot.list(ReferenceGrant.class)) {
+      if (!toNamespace.equals(grant.getMetadata().getNamespace()) || grant.getSpec() == null) {
+        continue;
+      }
+      boolean fromMatches = false;
+      for (ReferenceGrantFrom from : nonNull(grant.getSpec().getFrom())) {
+        fromMatches |=
+            GATEWAY_GROUP.equals(from.getGroup())
+                && fromKind.equals(from.getKind())
+                && fromNamespace.equals(from.getNamespace());
+      }
+      if (!fromMatches) {
+        continue;
+      }
+      for (ReferenceGrantTo to : nonNull(grant.getSpec().getTo())) {
+        if (toGroup.equals(Objects.requireNonNullElse(to.getGroup(), ""))
+            && toKind.equals(to.getKind())
+            && (to.getName() == null || to.getName().isEmpty() || to.getName().equals(toName))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  static <T> List<T> nonNull(List<T> list) {
+    return list == null ? List.of() : list;
+  }
+}

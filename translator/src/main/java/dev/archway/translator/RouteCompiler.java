@@ -1,0 +1,187 @@
+package dev.archway.translator;
+
+import static dev.archway.translator.FilterCompiler.unsupported;
+import static dev.archway.translator.ResourceIndex.nonNull;
+
+import dev.archway.api.status.RouteConditionReason;
+import dev.archway.ir.Destination;
+import dev.archway.ir.HttpFilter;
+import dev.archway.ir.HttpMatch;
+import dev.archway.ir.PathMatch;
+import dev.archway.ir.WeightedBackend;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRef;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteMatch;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRule;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Compiles the parent-independent part of an HTTPRoute: its hostnames, and each rule's matches,
+ * filters and backends.
+ *
+ * <p>A rule the CRD would reject, or that uses a filter Archway does not support yet, is dropped
+ * (the spec's "Dropped Rule" approach to PartiallyInvalid); the route is not Accepted when every
+ * rule is dropped. Unresolvable backendRefs do not drop a rule: their share of requests gets a 500
+ * and ResolvedRefs says why.
+ */
+final class RouteCompiler {
+  private RouteCompiler() {}
+
+  /**
+   * A compiled rule.
+   *
+   * @param index the rule's index in spec.rules
+   * @param matches one IR match per spec match (the default match when there are none)
+   * @param filters the rule's filters
+   * @param backends one per backendRef; a null destination stands for an invalid reference
+   */
+  record CompiledRule(
+      int index,
+      List<HttpMatch> matches,
+      List<HttpFilter> filters,
+      List<WeightedBackend> backends) {}
+
+  /**
+   * A compiled route.
+   *
+   * @param hostnames spec.hostnames (all valid when {@code routeProblem} is null)
+   * @param rules the usable rules, in spec order
+   * @param routeProblem why the whole route is invalid, or null
+   * @param droppedRules why rules were dropped, in rule order
+   * @param backendProblems why backendRefs did not resolve, in rule order
+   */
+  record CompiledRoute(
+      List<String> hostnames,
+      List<CompiledRule> rules,
+      RuleProblem routeProblem,
+      List<RuleProblem> droppedRules,
+      List<RuleProblem> backendProblems) {}
+
+  static CompiledRoute compile(HTTPRoute route, BackendResolver backends) {
+    String namespace = route.getMetadata().getNamespace();
+    List<String> hostnames =
+        route.getSpec() == null ? List.of() : nonNull(route.getSpec().getHostnames());
+    RuleProblem routeProblem = null;
+    for (int i = 0; i < hostnames.size() && routeProblem == null; i++) {
+      if (!Hostnames.isValid(hostnames.get(i))) {
+        routeProblem =
+            unsupported(
+                "spec.hostnames["
+                    + i
+                    + "]: \""
+                    + hostnames.get(i)
+                    + "\" (expected: "
+                    + Hostnames.EXPECTED
+                    + ")");
+      }
+    }
+    List<HTTPRouteRule> specRules =
+        route.getSpec() == null ? List.of() : nonNull(route.getSpec().getRules());
+    if (specRules.isEmpty()) {
+      // CRD default: one rule matching every path, with no backends.
+      specRules = List.of(new HTTPRouteRule());
+    }
+    List<CompiledRule> rules = new ArrayList<>();
+    List<RuleProblem> dropped = new ArrayList<>();
+    List<RuleProblem> backendProblems = new ArrayList<>();
+    for (int i = 0; i < specRules.size(); i++) {
+      List<RuleProblem> problems = new ArrayList<>();
+      List<RuleProblem> ruleBackendProblems = new ArrayList<>();
+      CompiledRule rule =
+          compileRule(specRules.get(i), i, namespace, backends, problems, ruleBackendProblems);
+      if (problems.isEmpty()) {
+        rules.add(rule);
+        backendProblems.addAll(ruleBackendProblems);
+      } else {
+        dropped.addAll(problems);
+      }
+    }
+    return new CompiledRoute(hostnames, rules, routeProblem, dropped, backendProblems);
+  }
+
+  private static CompiledRule compileRule(
+      HTTPRouteRule rule,
+      int index,
+      String namespace,
+      BackendResolver resolver,
+      List<RuleProblem> problems,
+      List<RuleProblem> backendProblems) {
+    String at = "spec.rules[" + index + "]";
+    List<HTTPRouteMatch> specMatches = nonNull(rule.getMatches());
+    List<HttpMatch> matches = new ArrayList<>();
+    if (specMatches.isEmpty()) {
+      matches.add(HttpMatch.ANY);
+    }
+    for (int j = 0; j < specMatches.size(); j++) {
+      HttpMatch m = MatchCompiler.compile(specMatches.get(j), at + ".matches[" + j + "]", problems);
+      if (m != null) {
+        matches.add(m);
+      }
+    }
+    // ReplacePrefixMatch needs exactly one match, a PathPrefix (CEL on HTTPRouteRule).
+    String matchedPrefix =
+        matches.size() == 1 && matches.get(0).path().type() == PathMatch.Type.PATH_PREFIX
+            ? matches.get(0).path().value()
+            : null;
+    List<HttpFilter> filters =
+        FilterCompiler.compile(
+            nonNull(rule.getFilters()), at + ".filters", matchedPrefix, problems);
+    List<HTTPBackendRef> refs = nonNull(rule.getBackendRefs());
+    if (!refs.isEmpty()
+        && filters.stream().anyMatch(f -> f instanceof HttpFilter.RequestRedirect)) {
+      problems.add(
+          new RuleProblem(
+              RouteConditionReason.INCOMPATIBLE_FILTERS,
+              at + ": a RequestRedirect filter with backendRefs (expected: one or the other)"));
+    }
+    List<WeightedBackend> weighted = new ArrayList<>();
+    for (int k = 0; k < refs.size(); k++) {
+      WeightedBackend b =
+          backend(
+              refs.get(k),
+              at + ".backendRefs[" + k + "]",
+              namespace,
+              matchedPrefix,
+              resolver,
+              problems,
+              backendProblems);
+      if (b != null) {
+        weighted.add(b);
+      }
+    }
+    return new CompiledRule(index, matches, filters, weighted);
+  }
+
+  private static WeightedBackend backend(
+      HTTPBackendRef ref,
+      String at,
+      String namespace,
+      String matchedPrefix,
+      BackendResolver resolver,
+      List<RuleProblem> problems,
+      List<RuleProblem> backendProblems) {
+    int before = problems.size();
+    int weight = Objects.requireNonNullElse(ref.getWeight(), 1);
+    if (weight < 0 || weight > 1_000_000) {
+      problems.add(unsupported(at + ".weight: " + weight + " (expected: 0-1000000)"));
+    }
+    if (ref.getName() == null || ref.getName().isEmpty()) {
+      problems.add(unsupported(at + ".name: missing (expected: the name of the referent)"));
+    }
+    boolean service =
+        Objects.requireNonNullElse(ref.getGroup(), "").isEmpty()
+            && Objects.requireNonNullElse(ref.getKind(), "Service").equals("Service");
+    if (service && ref.getPort() == null) {
+      problems.add(unsupported(at + ".port: missing (expected: a port of the Service)"));
+    }
+    List<HttpFilter> filters =
+        FilterCompiler.compile(nonNull(ref.getFilters()), at + ".filters", matchedPrefix, problems);
+    if (problems.size() > before) {
+      return null;
+    }
+    Destination destination = resolver.resolve(ref, namespace, at, backendProblems);
+    return new WeightedBackend(destination == null ? null : destination.name(), weight, filters);
+  }
+}

@@ -1,0 +1,60 @@
+package dev.archway.translator;
+
+import dev.archway.api.runtime.RuntimeFacts;
+import dev.archway.api.snapshot.ResourceKey;
+import dev.archway.api.snapshot.ResourceSnapshot;
+import dev.archway.ir.DataPlaneConfig;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Translates a snapshot of resources into the data plane's configuration and the statuses of the
+ * resources Archway owns. A pure function: no I/O, no clock, no shared state, so the same input
+ * always gives the same output and it can run offline ({@code archway translate}).
+ */
+public final class Translator {
+  private Translator() {}
+
+  /**
+   * Translates a snapshot.
+   *
+   * @param snapshot every resource; never modified
+   * @param facts what the data plane reported about the configuration it runs, or {@link
+   *     RuntimeFacts#NONE}
+   */
+  public static TranslationResult translate(ResourceSnapshot snapshot, RuntimeFacts facts) {
+    Objects.requireNonNull(snapshot, "snapshot");
+    Objects.requireNonNull(facts, "facts");
+    SortedMap<ResourceKey, Object> statuses = new TreeMap<>();
+
+    // 1. GatewayClasses: which classes are Archway's.
+    Set<String> classes = GatewayClasses.process(snapshot.list(GatewayClass.class), statuses);
+
+    // 2. Gateways of those classes, with their listeners validated.
+    Map<String, GatewayContext> gateways = new LinkedHashMap<>();
+    for (Gateway gateway : snapshot.list(Gateway.class)) {
+      if (gateway.getSpec() != null && classes.contains(gateway.getSpec().getGatewayClassName())) {
+        GatewayContext gw = Listeners.process(gateway);
+        gateways.put(gw.namespacedName(), gw);
+      }
+    }
+
+    // 3. HTTPRoutes attached to those Gateways; backends resolved along the way.
+    BackendResolver backends = new BackendResolver(new ResourceIndex(snapshot));
+    statuses.putAll(HttpRoutes.process(snapshot.list(HTTPRoute.class), gateways, backends));
+
+    // 4. The IR, then the Gateway statuses (they count the routes attached in step 3).
+    DataPlaneConfig config = IrBuilder.build(gateways.values(), backends.destinations());
+    for (GatewayContext gw : gateways.values()) {
+      statuses.put(gw.key, GatewayStatuses.build(gw, facts));
+    }
+    return new TranslationResult(config, statuses);
+  }
+}
