@@ -10,12 +10,12 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteGroupKind;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteNamespaces;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Validates the listeners of a Gateway: what the CRD's schema and CEL rules would reject, the
@@ -36,28 +36,49 @@ final class Listeners {
     GatewayContext gw = new GatewayContext(gateway);
     List<Listener> specs =
         gateway.getSpec() == null ? List.of() : nonNull(gateway.getSpec().getListeners());
-    Map<String, Integer> firstByName = new HashMap<>();
     for (int i = 0; i < specs.size(); i++) {
       ListenerContext l = new ListenerContext(gw, i, specs.get(i));
       validate(l);
-      if (l.name() != null) {
-        Integer first = firstByName.putIfAbsent(l.name(), i);
-        if (first != null) {
-          l.reject(
-              ListenerConditionReason.UNSUPPORTED_VALUE,
-              l.field("name")
-                  + ": \""
-                  + l.name()
-                  + "\" is already used by spec.listeners["
-                  + first
-                  + "] (expected: unique names)");
-          l.attachable = false;
-        }
-      }
       gw.listeners.add(l);
     }
+    rejectDuplicateNames(gw);
     detectConflicts(gw);
     return gw;
+  }
+
+  /**
+   * Listener names must be unique (CEL on Gateway.spec.listeners). status.listeners is a map keyed
+   * by name, so it cannot tell two same-named listeners apart: every one of them is rejected, and
+   * the one status entry for the name says why.
+   */
+  private static void rejectDuplicateNames(GatewayContext gw) {
+    Map<String, List<ListenerContext>> byName = new LinkedHashMap<>();
+    for (ListenerContext l : gw.listeners) {
+      if (l.name() != null) {
+        byName.computeIfAbsent(l.name(), n -> new ArrayList<>()).add(l);
+      }
+    }
+    for (List<ListenerContext> same : byName.values()) {
+      if (same.size() < 2) {
+        continue;
+      }
+      for (ListenerContext l : same) {
+        String others =
+            same.stream()
+                .filter(o -> o != l)
+                .map(o -> "spec.listeners[" + o.index + "]")
+                .collect(Collectors.joining(", "));
+        l.reject(
+            ListenerConditionReason.UNSUPPORTED_VALUE,
+            l.field("name")
+                + ": \""
+                + l.name()
+                + "\" is also used by "
+                + others
+                + " (expected: unique names)");
+        l.attachable = false;
+      }
+    }
   }
 
   private static void validate(ListenerContext l) {
