@@ -141,10 +141,10 @@ class GoldenTest {
           lines.add("  " + a[i]);
           i++;
           j++;
-        } else if (j < b.length && (i == a.length || lcs[i][j + 1] >= lcs[i + 1][j])) {
-          lines.add("+ " + b[j++]);
-        } else {
+        } else if (i < a.length && (j == b.length || lcs[i + 1][j] >= lcs[i][j + 1])) {
           lines.add("- " + a[i++]);
+        } else {
+          lines.add("+ " + b[j++]);
         }
       }
       StringBuilder out = new StringBuilder();

@@ -1,0 +1,115 @@
+package dev.archway.translator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.archway.api.runtime.RuntimeFacts;
+import dev.archway.api.snapshot.ResourceSnapshot;
+import dev.archway.api.yaml.ManifestLoader;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatusBuilder;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TranslationResultTest {
+  private static final Path TESTDATA = Path.of("src/test/resources/testdata");
+
+  private static ResourceSnapshot load(String name) {
+    return ManifestLoader.load(
+            List.of(TESTDATA.resolve("base/base.yaml"), TESTDATA.resolve(name + ".in.yaml")))
+        .snapshot();
+  }
+
+  @Test
+  void withStatusReturnsADeepCopyAndLeavesTheInputAlone() {
+    ResourceSnapshot snapshot = load("httproute-simple-same-namespace");
+    TranslationResult result = Translator.translate(snapshot, RuntimeFacts.NONE);
+    Gateway gateway = snapshot.find(Gateway.class, "default", "gw").orElseThrow();
+
+    Gateway copy = result.withStatus(gateway);
+
+    assertThat(copy).isNotSameAs(gateway);
+    assertThat(gateway.getStatus()).isNull();
+    assertThat(copy.getStatus().getListeners())
+        .singleElement()
+        .satisfies(l -> assertThat(l.getAttachedRoutes()).isEqualTo(1));
+    assertThat(copy.getMetadata())
+        .isNotSameAs(gateway.getMetadata())
+        .isEqualTo(gateway.getMetadata());
+    assertThat(copy.getSpec()).isEqualTo(gateway.getSpec());
+    copy.getMetadata().setName("changed");
+    assertThat(gateway.getMetadata().getName()).isEqualTo("gw");
+  }
+
+  @Test
+  void withStatusReturnsTheSameObjectWithoutAComputedStatus() {
+    ResourceSnapshot snapshot = load("gatewayclass-of-another-controller-is-ignored");
+    TranslationResult result = Translator.translate(snapshot, RuntimeFacts.NONE);
+    GatewayClass other = snapshot.find(GatewayClass.class, null, "other").orElseThrow();
+    HTTPRoute route = snapshot.find(HTTPRoute.class, "default", "web").orElseThrow();
+
+    assertThat(result.withStatus(other)).isSameAs(other);
+    assertThat(result.withStatus(route)).isSameAs(route);
+  }
+
+  @Test
+  void withStatusKeepsParentEntriesOfOtherControllers() {
+    ResourceSnapshot snapshot = load("httproute-simple-same-namespace");
+    TranslationResult result = Translator.translate(snapshot, RuntimeFacts.NONE);
+    HTTPRoute route = snapshot.find(HTTPRoute.class, "default", "web").orElseThrow();
+    RouteParentStatus foreign =
+        new RouteParentStatusBuilder()
+            .withControllerName("example.com/other")
+            .withNewParentRef()
+            .withName("theirs")
+            .endParentRef()
+            .build();
+    RouteParentStatus staleOwn =
+        new RouteParentStatusBuilder()
+            .withControllerName("archway.dev/gateway-controller")
+            .withNewParentRef()
+            .withName("old")
+            .endParentRef()
+            .build();
+    HTTPRoute withOldStatus =
+        new HTTPRouteBuilder(route)
+            .withStatus(new HTTPRouteStatus(List.of(foreign, staleOwn)))
+            .build();
+
+    HTTPRoute copy = result.withStatus(withOldStatus);
+
+    assertThat(copy.getStatus().getParents())
+        .extracting(p -> p.getParentRef().getName())
+        .containsExactly("gw", "theirs");
+  }
+
+  @Test
+  void problemsAreSortedOneLinePerFailingObject() {
+    TranslationResult result =
+        Translator.translate(
+            load("gateway-invalid-listener-unsupported-protocol"), RuntimeFacts.NONE);
+
+    assertThat(result.problems())
+        .hasSize(5)
+        .isSorted()
+        .contains(
+            "Gateway/default/gw: listener https: Accepted=False UnsupportedProtocol:"
+                + " spec.listeners[1].protocol: \"HTTPS\" is not supported yet (expected: HTTP)");
+  }
+
+  @Test
+  void statusesAreUnmodifiable() {
+    TranslationResult result = Translator.translate(ResourceSnapshot.EMPTY, RuntimeFacts.NONE);
+    assertThat(result.statuses()).isEmpty();
+    assertThat(result.config().gateways()).isEmpty();
+    assertThat(result.problems()).isEmpty();
+    assertThatThrownBy(() -> result.statuses().clear())
+        .isInstanceOf(UnsupportedOperationException.class);
+  }
+}
