@@ -6,8 +6,7 @@ import java.util.Objects;
 /**
  * A set of interchangeable endpoints, such as one port of one Service.
  *
- * @param name {@code service/<namespace>/<name>/<port>} or {@code
- *     backend/<namespace>/<name>/<port>}
+ * @param name {@code service/<namespace>/<name>/<port>} or {@code backend/<namespace>/<name>}
  * @param protocol how to talk to the endpoints
  * @param endpoints the ready endpoints, sorted; empty means 503
  */

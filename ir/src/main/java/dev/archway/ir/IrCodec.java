@@ -21,7 +21,9 @@ public final class IrCodec {
               YAMLMapper.builder()
                   .disable(YAMLWriteFeature.WRITE_DOC_START_MARKER)
                   .disable(YAMLWriteFeature.USE_NATIVE_TYPE_ID)
-                  .enable(YAMLWriteFeature.MINIMIZE_QUOTES))
+                  .enable(YAMLWriteFeature.MINIMIZE_QUOTES)
+                  .enable(YAMLWriteFeature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+                  .disable(YAMLWriteFeature.SPLIT_LINES))
           .build();
   private static final ObjectMapper JSON =
       configure(JsonMapper.builder()).enable(SerializationFeature.INDENT_OUTPUT).build();

@@ -19,7 +19,8 @@ public final class ResourceWriter {
               YAMLMapper.builder()
                   .disable(YAMLWriteFeature.WRITE_DOC_START_MARKER)
                   .enable(YAMLWriteFeature.MINIMIZE_QUOTES)
-                  .enable(YAMLWriteFeature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS))
+                  .enable(YAMLWriteFeature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+                  .disable(YAMLWriteFeature.SPLIT_LINES))
           .build();
   private static final ObjectMapper JSON =
       configure(JsonMapper.builder()).enable(SerializationFeature.INDENT_OUTPUT).build();
