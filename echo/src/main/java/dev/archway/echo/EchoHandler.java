@@ -5,17 +5,22 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -24,7 +29,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Understands the conformance echo server's test hooks: {@code /status/NNN} answers with that
  * status, {@code ?delay=500ms} delays the answer (scheduled on the event loop, never blocking it),
- * and {@code X-Echo-Set-Header: Name:value,Other:value} adds response headers.
+ * and {@code X-Echo-Set-Header: Name:value,Other:value} adds response headers. Beyond that, for
+ * testing proxies: {@code /bytes/N} answers N bytes where byte {@code i} is {@code i % 251}
+ * (written in chunks, so large bodies stream), and the reply reports the SHA-256 of the body it
+ * received as {@code bodySha256}.
  */
 final class EchoHandler extends SimpleChannelInboundHandler<HttpObject> {
   private static final String SET_HEADER = "X-Echo-Set-Header";
@@ -33,6 +41,7 @@ final class EchoHandler extends SimpleChannelInboundHandler<HttpObject> {
   private final String proto;
   private HttpRequest request;
   private long bodyLength;
+  private MessageDigest digest;
 
   EchoHandler(EchoIdentity identity, String proto) {
     this.identity = identity;
@@ -52,31 +61,49 @@ final class EchoHandler extends SimpleChannelInboundHandler<HttpObject> {
       }
       request = r;
       bodyLength = 0;
+      digest = sha256();
     }
     if (request == null) {
       return; // the rest of a request already refused
     }
     if (msg instanceof HttpContent content) {
       bodyLength += content.content().readableBytes();
+      digest.update(content.content().nioBuffer());
     }
     if (msg instanceof LastHttpContent) {
       HttpRequest done = request;
       request = null;
+      Received received = new Received(bodyLength, HexFormat.of().formatHex(digest.digest()));
       long delayMillis = delayMillis(done);
       if (delayMillis > 0) {
-        long length = bodyLength;
         ctx.executor()
-            .schedule(() -> respond(ctx, done, length), delayMillis, TimeUnit.MILLISECONDS);
+            .schedule(() -> respond(ctx, done, received), delayMillis, TimeUnit.MILLISECONDS);
       } else {
-        respond(ctx, done, bodyLength);
+        respond(ctx, done, received);
       }
     }
   }
 
-  private void respond(ChannelHandlerContext ctx, HttpRequest req, long length) {
+  /** What arrived in the request body. */
+  record Received(long length, String sha256) {}
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+
+  private void respond(ChannelHandlerContext ctx, HttpRequest req, Received received) {
+    long size = bytesRequested(req);
+    if (size >= 0) {
+      sendBytes(ctx, req, size);
+      return;
+    }
     HttpResponseStatus status = status(req);
     boolean hasBody = status.code() >= 200 && status.code() != 204 && status.code() != 304;
-    byte[] json = hasBody ? EchoReply.json(identity, req, proto, length) : new byte[0];
+    byte[] json = hasBody ? EchoReply.json(identity, req, proto, received) : new byte[0];
     FullHttpResponse response =
         new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(json));
     if (hasBody) {
@@ -86,6 +113,28 @@ final class EchoHandler extends SimpleChannelInboundHandler<HttpObject> {
     setRequestedHeaders(req, response);
     HttpUtil.setKeepAlive(response, HttpUtil.isKeepAlive(req));
     ctx.writeAndFlush(response);
+  }
+
+  private static long bytesRequested(HttpRequest req) {
+    String path = new QueryStringDecoder(req.uri()).rawPath();
+    if (!path.startsWith("/bytes/")) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(path.substring("/bytes/".length()));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** Streams {@code size} pattern bytes in 64 KiB chunks, each written once the last is flushed. */
+  private static void sendBytes(ChannelHandlerContext ctx, HttpRequest req, long size) {
+    HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+    head.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_OCTET_STREAM);
+    HttpUtil.setContentLength(head, size);
+    HttpUtil.setKeepAlive(head, HttpUtil.isKeepAlive(req));
+    ctx.write(head);
+    new PatternWriter(ctx, size).writeNext();
   }
 
   private static HttpResponseStatus status(HttpRequest req) {

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Builds the echo server's pipeline: a {@link PrefaceDetectHandler} first, then either HTTP/1.1
@@ -18,13 +19,20 @@ import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
  */
 final class EchoInitializer extends ChannelInitializer<SocketChannel> {
   private final EchoIdentity identity;
+  private final AtomicInteger connections = new AtomicInteger();
 
   EchoInitializer(EchoIdentity identity) {
     this.identity = identity;
   }
 
+  /** How many connections were accepted so far. */
+  int connections() {
+    return connections.get();
+  }
+
   @Override
   protected void initChannel(SocketChannel ch) {
+    connections.incrementAndGet();
     ch.pipeline().addLast(new PrefaceDetectHandler(this));
   }
 

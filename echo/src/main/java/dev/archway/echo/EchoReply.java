@@ -20,7 +20,8 @@ final class EchoReply {
 
   private EchoReply() {}
 
-  static byte[] json(EchoIdentity identity, HttpRequest request, String proto, long bodyLength) {
+  static byte[] json(
+      EchoIdentity identity, HttpRequest request, String proto, EchoHandler.Received body) {
     Map<String, Object> reply = new LinkedHashMap<>();
     reply.put("path", request.uri());
     reply.put("host", request.headers().get(HttpHeaderNames.HOST, ""));
@@ -31,7 +32,8 @@ final class EchoReply {
     reply.put("ingress", "");
     reply.put("service", identity.service());
     reply.put("pod", identity.pod());
-    reply.put("bodyLength", bodyLength);
+    reply.put("bodyLength", body.length());
+    reply.put("bodySha256", body.sha256());
     return JSON.writeValueAsBytes(reply);
   }
 

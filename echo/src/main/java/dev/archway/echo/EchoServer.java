@@ -24,11 +24,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class EchoServer implements AutoCloseable {
   private final EchoIdentity identity;
+  private final EchoInitializer initializer;
   private final EventLoopGroup group;
   private final Channel channel;
 
-  private EchoServer(EchoIdentity identity, EventLoopGroup group, Channel channel) {
+  private EchoServer(
+      EchoIdentity identity, EchoInitializer initializer, EventLoopGroup group, Channel channel) {
     this.identity = identity;
+    this.initializer = initializer;
     this.group = group;
     this.channel = channel;
   }
@@ -54,17 +57,18 @@ public final class EchoServer implements AutoCloseable {
     EventLoopGroup group =
         new MultiThreadIoEventLoopGroup(
             1, new DefaultThreadFactory("echo-" + name, true), NioIoHandler.newFactory());
+    EchoInitializer initializer = new EchoInitializer(identity);
     try {
       Channel channel =
           new ServerBootstrap()
               .group(group)
               .channel(NioServerSocketChannel.class)
               .option(ChannelOption.SO_REUSEADDR, true)
-              .childHandler(new EchoInitializer(identity))
+              .childHandler(initializer)
               .bind(bind)
               .syncUninterruptibly()
               .channel();
-      return new EchoServer(identity, group, channel);
+      return new EchoServer(identity, initializer, group, channel);
     } catch (RuntimeException e) {
       group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       throw e;
@@ -84,6 +88,11 @@ public final class EchoServer implements AutoCloseable {
   /** The port the server listens on. */
   public int port() {
     return address().getPort();
+  }
+
+  /** How many TCP connections the server has accepted; tests use it to see connection reuse. */
+  public int acceptedConnections() {
+    return initializer.connections();
   }
 
   /** Stops listening, closes open connections and waits for the event loop to end. */

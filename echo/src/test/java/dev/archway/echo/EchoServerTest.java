@@ -88,6 +88,24 @@ class EchoServerTest {
     JsonNode body = JSON.readTree(response.body());
     assertThat(body.get("method").asString()).isEqualTo("POST");
     assertThat(body.get("bodyLength").asLong()).isEqualTo(payload.length);
+    assertThat(body.get("bodySha256").asString())
+        .isEqualTo(
+            java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(payload)));
+  }
+
+  @Test
+  void streamsRequestedBytes() throws Exception {
+    HttpResponse<byte[]> response =
+        client.send(
+            HttpRequest.newBuilder(uri("/bytes/200000")).build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).hasSize(200_000);
+    for (int i = 0; i < response.body().length; i++) {
+      assertThat(response.body()[i] & 0xff).isEqualTo(i % 251);
+    }
   }
 
   @Test
@@ -143,6 +161,21 @@ class EchoServerTest {
       assertThat(body.get("headers").has("X-Http2-Stream-Id")).isFalse();
       // Several streams on one connection.
       assertThat(h2.get("example.com", "/second").status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void keepsConnectionsAliveAndCountsThem() throws Exception {
+    try (EchoServer own = EchoServer.start("own", new InetSocketAddress("127.0.0.1", 0));
+        HttpClient one = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+      for (int i = 0; i < 5; i++) {
+        HttpResponse<String> response =
+            one.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + own.port() + "/")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+      }
+      assertThat(own.acceptedConnections()).isEqualTo(1);
     }
   }
 

@@ -1,0 +1,278 @@
+package dev.archway.dataplane.proxy;
+
+import dev.archway.dataplane.routing.Backend;
+import dev.archway.dataplane.routing.CompiledRoute;
+import dev.archway.dataplane.routing.FilterChain;
+import dev.archway.dataplane.routing.ListenerKey;
+import dev.archway.dataplane.routing.ListenerRoutes;
+import dev.archway.dataplane.routing.RequestTarget;
+import dev.archway.dataplane.routing.RouteRequest;
+import dev.archway.ir.HttpFilter;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.List;
+
+/**
+ * The downstream end of the proxy: routes each request and runs it as an {@link Exchange}, either
+ * forwarded ({@link ProxyExchange}) or answered here ({@link LocalExchange}).
+ *
+ * <p>One instance serves one HTTP/1.1 connection or one HTTP/2 stream (behind {@code
+ * Http2StreamFrameToHttpObjectCodec}, a stream looks like a one-request HTTP/1 channel). HTTP/1.1
+ * requests are served one at a time: a pipelined request waits in {@link #queued} until the one
+ * before it is answered, and reading stops meanwhile. The route table is read once per request, so
+ * a request finishes on the table it started with even if a new one is swapped in.
+ */
+final class ProxyHandler extends ChannelInboundHandlerAdapter {
+  private final ProxyContext proxy;
+  private final ListenerKey listener;
+  private final boolean http2;
+  private final ArrayDeque<Object> queued = new ArrayDeque<>();
+  private ChannelHandlerContext ctx;
+  private Exchange current;
+  private boolean keepAlive;
+  private boolean draining;
+  private boolean closing;
+
+  ProxyHandler(ProxyContext proxy, ListenerKey listener, boolean http2) {
+    this.proxy = proxy;
+    this.listener = listener;
+    this.http2 = http2;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (closing) {
+      ReferenceCountUtil.release(msg);
+    } else if (!queued.isEmpty() || (current != null && current.requestComplete())) {
+      queued.add(msg);
+    } else {
+      dispatch(msg);
+    }
+    updateRead();
+  }
+
+  private void dispatch(Object msg) {
+    if (msg instanceof HttpRequest request) {
+      startExchange(request);
+    }
+    if (msg instanceof HttpContent content) {
+      // A FullHttpRequest (an HTTP/2 stream that ended with its headers) is passed on as plain
+      // content: the head already went into the exchange, and the upstream encoder must not see a
+      // second request head.
+      HttpContent body = msg instanceof HttpRequest ? contentOnly(content) : content;
+      if (current == null || current.requestComplete()) {
+        body.release();
+      } else {
+        current.onRequestContent(body);
+      }
+    } else if (!(msg instanceof HttpRequest)) {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  private static HttpContent contentOnly(HttpContent full) {
+    return full instanceof LastHttpContent last
+        ? new DefaultLastHttpContent(last.content(), last.trailingHeaders())
+        : new DefaultHttpContent(full.content());
+  }
+
+  private void startExchange(HttpRequest request) {
+    keepAlive = !draining && (http2 || HttpUtil.isKeepAlive(request));
+    if (request.decoderResult().isFailure()) {
+      keepAlive = false;
+      respondLocally(HttpResponseStatus.BAD_REQUEST, "malformed request", false);
+      return;
+    }
+    RequestTarget target;
+    try {
+      target = RequestTarget.parse(request.uri());
+    } catch (IllegalArgumentException e) {
+      respondLocally(HttpResponseStatus.BAD_REQUEST, "invalid request path", false);
+      return;
+    }
+    ListenerRoutes routes = proxy.routeTable().get().listener(listener);
+    RouteRequest routing =
+        new RouteRequest(
+            request.headers().get(HttpHeaderNames.HOST),
+            target,
+            request.method().name(),
+            request.headers()::getAll);
+    CompiledRoute route = routes == null ? null : routes.route(routing);
+    if (route == null) {
+      respondLocally(HttpResponseStatus.NOT_FOUND, "no route matched", false);
+      return;
+    }
+    if (route.filters().redirect() != null) {
+      redirect(route.filters().redirect(), routing);
+      return;
+    }
+    Backend backend = route.pickBackend();
+    if (backend == null) {
+      respondLocally(HttpResponseStatus.INTERNAL_SERVER_ERROR, "route has no backends", false);
+    } else if (backend.filters().redirect() != null) {
+      redirect(backend.filters().redirect(), routing);
+    } else if (backend.upstream() == null) {
+      respondLocally(HttpResponseStatus.INTERNAL_SERVER_ERROR, "invalid backend", false);
+    } else {
+      InetSocketAddress endpoint = backend.upstream().nextEndpoint();
+      if (endpoint == null) {
+        respondLocally(HttpResponseStatus.SERVICE_UNAVAILABLE, "no healthy upstream", false);
+      } else {
+        forward(request, target, List.of(route.filters(), backend.filters()), endpoint);
+      }
+    }
+  }
+
+  private void forward(
+      HttpRequest request, RequestTarget target, List<FilterChain> filters, InetSocketAddress to) {
+    String path = target.path();
+    for (FilterChain chain : filters) {
+      if (chain.urlRewrite() != null) {
+        path = RedirectLocation.rewritePath(chain.urlRewrite().path(), path);
+      }
+    }
+    String pathAndQuery = target.rawQuery() == null ? path : path + "?" + target.rawQuery();
+    HttpRequest upstreamRequest =
+        ProxyHeaders.upstreamRequest(request, pathAndQuery, clientIp(), filters);
+    boolean chunkedAllowed = http2 || !request.protocolVersion().equals(HttpVersion.HTTP_1_0);
+    ProxyExchange exchange =
+        new ProxyExchange(
+            this,
+            ctx,
+            proxy.upstreams().forLoop(ctx.channel().eventLoop()),
+            to,
+            upstreamRequest,
+            filters,
+            new ProxyExchange.ClientTerms(
+                keepAlive, chunkedAllowed, request.method().equals(HttpMethod.HEAD)));
+    current = exchange;
+    exchange.start();
+  }
+
+  private void redirect(HttpFilter.RequestRedirect filter, RouteRequest routing) {
+    String location =
+        RedirectLocation.build(filter, "http", routing.host(), listener.port(), routing.target());
+    FullHttpResponse response = LocalResponses.redirect(filter.statusCode(), location);
+    ProxyHeaders.markClose(response, keepAlive);
+    start(new LocalExchange(this, ctx.writeAndFlush(response), keepAlive), false);
+  }
+
+  /** Answers the current request here, and drops whatever is left of its body. */
+  void respondLocally(HttpResponseStatus status, String message, boolean requestComplete) {
+    FullHttpResponse response = LocalResponses.text(ctx.alloc(), status, message, false);
+    ProxyHeaders.markClose(response, keepAlive);
+    start(new LocalExchange(this, ctx.writeAndFlush(response), keepAlive), requestComplete);
+  }
+
+  private void start(LocalExchange exchange, boolean requestComplete) {
+    current = exchange;
+    if (requestComplete) {
+      exchange.requestAlreadyComplete();
+    }
+  }
+
+  /** Called by the exchange once its response is written and its request fully read. */
+  void exchangeDone(ChannelFuture lastWrite, boolean close) {
+    current = null;
+    if (close || draining || http2 || !ctx.channel().isActive()) {
+      // HTTP/2: the stream is over once its one exchange is; closing resets it if the client is
+      // still sending.
+      closing = true;
+      releaseQueued();
+      lastWrite.addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
+    while (!queued.isEmpty() && (current == null || !current.requestComplete())) {
+      dispatch(queued.poll());
+    }
+    updateRead();
+  }
+
+  /** The response broke off halfway: closing is the only way to tell the client. */
+  void abort() {
+    current = null;
+    closing = true;
+    releaseQueued();
+    ctx.close();
+  }
+
+  /** Reads from the client only when the current exchange can take more (backpressure). */
+  void updateRead() {
+    boolean want = !closing && (current == null ? queued.isEmpty() : current.wantsRequestData());
+    if (ctx.channel().config().isAutoRead() != want) {
+      ctx.channel().config().setAutoRead(want);
+    }
+  }
+
+  private String clientIp() {
+    if (ctx.channel().remoteAddress() instanceof InetSocketAddress address
+        && address.getAddress() != null) {
+      return address.getAddress().getHostAddress();
+    }
+    return "unknown";
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (current != null) {
+      current.onDownstreamWritabilityChanged();
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof DrainEvent) {
+      draining = true;
+      if (current == null) {
+        closing = true;
+        ctx.close();
+      }
+      return;
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    closing = true;
+    releaseQueued();
+    if (current != null) {
+      Exchange exchange = current;
+      current = null;
+      exchange.onDownstreamClosed();
+    }
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ctx.close();
+  }
+
+  private void releaseQueued() {
+    queued.forEach(ReferenceCountUtil::release);
+    queued.clear();
+  }
+}

@@ -1,0 +1,143 @@
+package dev.archway.dataplane.proxy;
+
+import dev.archway.dataplane.routing.FilterChain;
+import dev.archway.ir.HttpFilter;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http2.HttpConversionUtil;
+import java.util.List;
+
+/**
+ * Header rules at the proxy boundary (RFC 9110 §7.6.1): hop-by-hop headers belong to one connection
+ * and are dropped in both directions, body framing is re-decided for the next hop, and the
+ * X-Forwarded-* headers record the client. Route filters edit headers after that, so a filter can
+ * still override what the proxy added.
+ */
+final class ProxyHeaders {
+  private static final List<CharSequence> HOP_BY_HOP =
+      List.of(
+          HttpHeaderNames.CONNECTION,
+          HttpHeaderNames.KEEP_ALIVE,
+          HttpHeaderNames.PROXY_CONNECTION,
+          HttpHeaderNames.PROXY_AUTHENTICATE,
+          HttpHeaderNames.PROXY_AUTHORIZATION,
+          HttpHeaderNames.TE,
+          HttpHeaderNames.TRAILER,
+          HttpHeaderNames.TRANSFER_ENCODING,
+          HttpHeaderNames.UPGRADE);
+
+  private ProxyHeaders() {}
+
+  /**
+   * The request head to send upstream: always HTTP/1.1 with keep-alive, whatever the client spoke.
+   * TODO(issue 03): H2C and WEBSOCKET destinations are spoken to as HTTP/1.1 for now; Upgrade is
+   * dropped with the other hop-by-hop headers.
+   *
+   * @param pathAndQuery the normalized (and possibly rewritten) path with the raw query
+   * @param clientIp the downstream peer, appended to X-Forwarded-For
+   */
+  static HttpRequest upstreamRequest(
+      HttpRequest in, String pathAndQuery, String clientIp, List<FilterChain> filters) {
+    HttpHeaders headers = in.headers().copy();
+    boolean hasBody = HttpUtil.isTransferEncodingChunked(in) || HttpUtil.isContentLengthSet(in);
+    removeHopByHop(headers);
+    for (HttpConversionUtil.ExtensionHeaderNames extension :
+        HttpConversionUtil.ExtensionHeaderNames.values()) {
+      headers.remove(extension.text());
+    }
+    if (hasBody && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+      // A body of unknown length (chunked HTTP/1.1, or an HTTP/2 stream without content-length).
+      headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    }
+    List<String> forwarded = headers.getAll(X_FORWARDED_FOR);
+    String xff = forwarded.isEmpty() ? clientIp : String.join(", ", forwarded) + ", " + clientIp;
+    headers.set(X_FORWARDED_FOR, xff);
+    headers.set(X_FORWARDED_PROTO, "http");
+    HttpRequest out =
+        new DefaultHttpRequest(HttpVersion.HTTP_1_1, in.method(), pathAndQuery, headers);
+    for (FilterChain chain : filters) {
+      for (HttpFilter.RequestHeaderModifier m : chain.requestHeaderModifiers()) {
+        edit(headers, m.set(), m.add(), m.remove());
+      }
+      if (chain.urlRewrite() != null && chain.urlRewrite().hostname() != null) {
+        headers.set(HttpHeaderNames.HOST, chain.urlRewrite().hostname());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The response head to send downstream.
+   *
+   * @param keepAlive whether the downstream connection stays open (HTTP/1 only)
+   * @param chunkedAllowed whether the client can read a chunked body (not HTTP/1.0)
+   * @return the head; framing is chunked if the upstream gave no length and the client allows it
+   */
+  static HttpResponse downstreamResponse(
+      HttpResponse in,
+      List<FilterChain> filters,
+      boolean keepAlive,
+      boolean chunkedAllowed,
+      boolean bodyExpected) {
+    HttpHeaders headers = in.headers().copy();
+    boolean chunked = HttpUtil.isTransferEncodingChunked(in);
+    removeHopByHop(headers);
+    if (bodyExpected && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+      if (chunked || chunkedAllowed) {
+        headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+      }
+    }
+    for (FilterChain chain : filters) {
+      for (HttpFilter.ResponseHeaderModifier m : chain.responseHeaderModifiers()) {
+        edit(headers, m.set(), m.add(), m.remove());
+      }
+    }
+    if (!keepAlive) {
+      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    }
+    return new DefaultHttpResponse(HttpVersion.HTTP_1_1, in.status(), headers);
+  }
+
+  /** Sets {@code Connection: close} on a head the proxy made itself when the connection ends. */
+  static void markClose(HttpMessage message, boolean keepAlive) {
+    if (!keepAlive) {
+      message.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    }
+  }
+
+  private static void removeHopByHop(HttpHeaders headers) {
+    // Headers named in Connection are hop-by-hop too (RFC 9110 §7.6.1).
+    for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
+      for (String token : connection.split(",")) {
+        String name = token.trim();
+        if (!name.isEmpty()) {
+          headers.remove(name);
+        }
+      }
+    }
+    for (CharSequence name : HOP_BY_HOP) {
+      headers.remove(name);
+    }
+  }
+
+  private static void edit(
+      HttpHeaders headers,
+      List<HttpFilter.Header> set,
+      List<HttpFilter.Header> add,
+      List<String> remove) {
+    set.forEach(h -> headers.set(h.name(), h.value()));
+    add.forEach(h -> headers.add(h.name(), h.value()));
+    remove.forEach(headers::remove);
+  }
+
+  private static final String X_FORWARDED_FOR = "x-forwarded-for";
+  private static final String X_FORWARDED_PROTO = "x-forwarded-proto";
+}

@@ -1,0 +1,88 @@
+package dev.archway.dataplane.proxy;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+
+/**
+ * The end of an upstream connection's pipeline: hands response objects to the exchange that
+ * currently uses the connection, and keeps an idle connection honest (anything it receives while
+ * idle, or a long silence, closes it).
+ */
+final class UpstreamHandler extends ChannelInboundHandlerAdapter {
+  /** The exchange using the connection. */
+  interface Listener {
+    void onUpstreamMessage(HttpObject message);
+
+    void onUpstreamWritabilityChanged();
+
+    void onUpstreamClosed();
+  }
+
+  private final UpstreamPool pool;
+  private InetSocketAddress endpoint;
+  private Listener listener;
+
+  UpstreamHandler(UpstreamPool pool) {
+    this.pool = pool;
+  }
+
+  void endpoint(InetSocketAddress endpoint) {
+    this.endpoint = endpoint;
+  }
+
+  InetSocketAddress endpoint() {
+    return endpoint;
+  }
+
+  /** Starts (listener) or ends (null) an exchange on this connection. */
+  void listener(Listener listener) {
+    this.listener = listener;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (listener != null && msg instanceof HttpObject http) {
+      listener.onUpstreamMessage(http);
+      return;
+    }
+    // A response nobody asked for: the connection is out of step, never reuse it.
+    ReferenceCountUtil.release(msg);
+    ctx.close();
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (listener != null) {
+      listener.onUpstreamWritabilityChanged();
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    Listener current = listener;
+    listener = null;
+    if (current != null) {
+      current.onUpstreamClosed();
+    } else if (endpoint != null) {
+      pool.evict(ctx.channel(), endpoint);
+    }
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof IdleStateEvent && listener == null) {
+      ctx.close();
+    }
+    ReferenceCountUtil.release(evt);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ctx.close(); // channelInactive tells the exchange
+  }
+}
