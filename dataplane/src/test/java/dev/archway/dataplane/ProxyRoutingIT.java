@@ -297,6 +297,53 @@ class ProxyRoutingIT {
   }
 
   @Test
+  void keepsClientConnectionsAliveAndAnswersPipelinedRequestsInOrder() throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      String requests =
+          "GET /first HTTP/1.1\r\nHost: h\r\n\r\n"
+              + "GET /nobackends HTTP/1.1\r\nHost: h\r\n\r\n"
+              + "GET /second HTTP/1.1\r\nHost: h\r\n\r\n";
+      socket.getOutputStream().write(requests.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
+
+      assertThat(json(readResponse(in, 200)).get("path").asString()).isEqualTo("/first");
+      readResponse(in, 500);
+      assertThat(json(readResponse(in, 200)).get("path").asString()).isEqualTo("/second");
+    }
+  }
+
+  /** Reads one Content-Length framed HTTP/1.1 response and returns its body. */
+  private static String readResponse(java.io.DataInputStream in, int expectedStatus)
+      throws java.io.IOException {
+    String statusLine = readLine(in);
+    assertThat(statusLine).startsWith("HTTP/1.1 " + expectedStatus);
+    int length = 0;
+    for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
+      if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+        length = Integer.parseInt(line.substring("content-length:".length()).trim());
+      }
+      assertThat(line.toLowerCase(java.util.Locale.ROOT)).isNotEqualTo("connection: close");
+    }
+    byte[] body = new byte[length];
+    in.readFully(body);
+    return new String(body, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  private static String readLine(java.io.DataInputStream in) throws java.io.IOException {
+    StringBuilder line = new StringBuilder();
+    for (int c = in.read(); c != '\n'; c = in.read()) {
+      if (c < 0) {
+        throw new java.io.EOFException("connection closed after: " + line);
+      }
+      if (c != '\r') {
+        line.append((char) c);
+      }
+    }
+    return line.toString();
+  }
+
+  @Test
   void servesHttp2WithPriorKnowledge() throws Exception {
     try (H2cClient h2 = H2cClient.connect(new InetSocketAddress("127.0.0.1", port))) {
       H2cClient.Response exact = h2.get("foo.example.com", "/exact");
