@@ -9,12 +9,21 @@ import java.util.Objects;
  * @param name {@code service/<namespace>/<name>/<port>} or {@code backend/<namespace>/<name>}
  * @param protocol how to talk to the endpoints
  * @param endpoints the ready endpoints, sorted; empty means 503
+ * @param tls TLS to the endpoints (from a BackendTLSPolicy), or null for plaintext. The {@code
+ *     protocol} still applies on top: HTTP/1.1 over TLS, or HTTP/2 over TLS (ALPN {@code h2}) for
+ *     H2C
  */
-public record Destination(String name, AppProtocol protocol, List<Endpoint> endpoints) {
+public record Destination(
+    String name, AppProtocol protocol, List<Endpoint> endpoints, UpstreamTls tls) {
   public Destination {
     Objects.requireNonNull(name, "name");
     protocol = Objects.requireNonNullElse(protocol, AppProtocol.HTTP1);
     endpoints = List.copyOf(Objects.requireNonNullElse(endpoints, List.of()));
+  }
+
+  /** A plaintext destination. */
+  public Destination(String name, AppProtocol protocol, List<Endpoint> endpoints) {
+    this(name, protocol, endpoints, null);
   }
 
   /** The application protocol spoken to a destination. */
