@@ -18,6 +18,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
@@ -47,6 +48,10 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class DataPlane implements AutoCloseable {
   private static final Duration BIND_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Carries a listener's connection group from {@link #bind} to its server channel. */
+  private static final AttributeKey<ChannelGroup> CONNECTIONS =
+      AttributeKey.valueOf("archway.connections");
 
   private final DataPlaneOptions options;
   private final Transport transport;
@@ -128,9 +133,6 @@ public final class DataPlane implements AutoCloseable {
         .attr(CONNECTIONS, connections)
         .bind(new InetSocketAddress(key.bindAddress(), key.port()));
   }
-
-  private static final io.netty.util.AttributeKey<ChannelGroup> CONNECTIONS =
-      io.netty.util.AttributeKey.valueOf("archway.connections");
 
   private void awaitBind(ListenerKey key, ChannelFuture future, Map<ListenerKey, String> errors) {
     if (!future.awaitUninterruptibly(BIND_TIMEOUT.toMillis())) {

@@ -2,8 +2,8 @@ package dev.archway.dataplane.routing;
 
 import dev.archway.ir.DataPlaneConfig;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,8 +19,8 @@ public final class RouteTable {
   private final Map<String, String> conflicts;
 
   RouteTable(Map<ListenerKey, ListenerRoutes> listeners, Map<String, String> conflicts) {
-    this.listeners = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(listeners));
-    this.conflicts = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(conflicts));
+    this.listeners = Collections.unmodifiableMap(new LinkedHashMap<>(listeners));
+    this.conflicts = Collections.unmodifiableMap(new LinkedHashMap<>(conflicts));
   }
 
   /**
@@ -63,9 +63,5 @@ public final class RouteTable {
     conflicts.forEach(
         (name, why) -> out.append("conflict ").append(name).append(": ").append(why).append('\n'));
     return out.toString();
-  }
-
-  List<ListenerKey> keys() {
-    return List.copyOf(listeners.keySet());
   }
 }
