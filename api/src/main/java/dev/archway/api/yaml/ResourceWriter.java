@@ -2,6 +2,7 @@ package dev.archway.api.yaml;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.cfg.MapperBuilder;
@@ -55,7 +56,7 @@ public final class ResourceWriter {
   }
 
   /** A plain-data copy of a value (maps, lists, scalars), for embedding in other output. */
-  public static Object toTree(Object value) {
+  public static JsonNode toTree(Object value) {
     return JSON.valueToTree(value);
   }
 }

@@ -1,0 +1,107 @@
+package dev.archway.app.runtime;
+
+import dev.archway.api.runtime.RuntimeFacts;
+import dev.archway.api.snapshot.ResourceSnapshot;
+import dev.archway.api.yaml.LoadResult;
+import dev.archway.api.yaml.ManifestException;
+import dev.archway.dataplane.ApplyResult;
+import dev.archway.dataplane.DataPlane;
+import dev.archway.ir.DataPlaneConfig;
+import dev.archway.translator.TranslationResult;
+import dev.archway.translator.Translator;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Standalone mode's pipeline: each snapshot from the file provider is translated, applied to the
+ * in-process data plane, and published with its statuses.
+ *
+ * <p>The data plane's bind results are runtime facts: when they differ from the facts the
+ * translation used, the snapshot is translated again so that {@code Programmed} tells the truth. A
+ * snapshot the data plane rejects leaves the previous configuration serving.
+ */
+public final class StandaloneRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(StandaloneRunner.class);
+
+  private final DataPlane dataPlane;
+  private final StatusStore statuses;
+  private final Clock clock;
+  private final Set<String> reportedWarnings = new HashSet<>();
+  private ResourceSnapshot current;
+  private RuntimeFacts facts = RuntimeFacts.NONE;
+  private volatile boolean serving;
+
+  public StandaloneRunner(DataPlane dataPlane, StatusStore statuses, Clock clock) {
+    this.dataPlane = Objects.requireNonNull(dataPlane, "dataPlane");
+    this.statuses = Objects.requireNonNull(statuses, "statuses");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** Whether a configuration has been applied and is being served. */
+  public boolean serving() {
+    return serving;
+  }
+
+  /** Takes a newly loaded set of manifests. */
+  public synchronized void loaded(LoadResult result) {
+    for (String warning : result.warnings()) {
+      // Unknown kinds are reported once, not on every reload.
+      if (reportedWarnings.add(warning)) {
+        LOG.warn("{}", warning);
+      }
+    }
+    ResourceSnapshot snapshot = result.snapshot();
+    if (current != null && current.all().equals(snapshot.all())) {
+      return;
+    }
+    apply(snapshot);
+  }
+
+  /** Reports manifests that could not be read; the previous configuration keeps serving. */
+  public synchronized void failed(ManifestException error) {
+    LOG.error("{}", error.getMessage());
+    if (current != null) {
+      LOG.error("configuration not changed: the last good configuration keeps serving");
+    }
+  }
+
+  private void apply(ResourceSnapshot snapshot) {
+    TranslationResult result = Translator.translate(snapshot, facts);
+    ApplyResult applied;
+    try {
+      applied = dataPlane.apply(result.config());
+    } catch (RuntimeException e) {
+      LOG.error(
+          "configuration rejected, the last good configuration keeps serving: {}", e.toString());
+      return;
+    }
+    current = snapshot;
+    serving = true;
+    RuntimeFacts observed = RuntimeFactsCollector.from(applied);
+    if (!observed.equals(facts)) {
+      facts = observed;
+      result = Translator.translate(snapshot, facts);
+    }
+    StatusStore.View view = statuses.publish(snapshot, result, clock.instant());
+    printSummary(view);
+  }
+
+  private static void printSummary(StatusStore.View view) {
+    List<String> lines = StatusSummary.lines(view.statuses());
+    StringBuilder summary = new StringBuilder("configuration applied");
+    DataPlaneConfig config = view.config();
+    summary.append(" (").append(config.gateways().size()).append(" gateways)");
+    for (String line : lines) {
+      summary.append(System.lineSeparator()).append("  ").append(line);
+    }
+    LOG.info("{}", summary);
+    for (String problem : view.problems()) {
+      LOG.warn("not accepted: {}", problem);
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package dev.archway.app.runtime;
+
+import dev.archway.api.snapshot.ResourceKey;
+import dev.archway.api.snapshot.ResourceSnapshot;
+import dev.archway.api.yaml.ResourceWriter;
+import dev.archway.ir.DataPlaneConfig;
+import dev.archway.translator.TranslationResult;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The statuses and configuration currently in force, as the admin API and the terminal summary show
+ * them. Each {@link #publish} replaces the whole view at once, stamping condition times against the
+ * previous view.
+ */
+public final class StatusStore {
+  /**
+   * One published state.
+   *
+   * @param resources every resource in load order, as a Kubernetes object carrying its status
+   * @param statuses the statuses Archway computed, keyed by {@code Kind/namespace/name}, sorted
+   * @param config the data plane configuration in force
+   * @param problems one line per owned resource that is not fully accepted
+   */
+  public record View(
+      List<JsonNode> resources,
+      Map<String, JsonNode> statuses,
+      DataPlaneConfig config,
+      List<String> problems) {
+    static final View EMPTY = new View(List.of(), Map.of(), DataPlaneConfig.EMPTY, List.of());
+  }
+
+  private volatile View view = View.EMPTY;
+
+  /** The view published last. */
+  public View view() {
+    return view;
+  }
+
+  /** Publishes the result of translating {@code snapshot}; returns the new view. */
+  public synchronized View publish(
+      ResourceSnapshot snapshot, TranslationResult result, Instant now) {
+    String timestamp = now.truncatedTo(ChronoUnit.SECONDS).toString();
+    View previous = view;
+    List<JsonNode> resources = new ArrayList<>();
+    Map<String, JsonNode> statuses = new LinkedHashMap<>();
+    for (ResourceKey key : result.statuses().keySet()) {
+      statuses.put(key.toString(), null);
+    }
+    for (HasMetadata resource : snapshot.all()) {
+      JsonNode tree = ResourceWriter.toTree(result.withStatus(resource));
+      String key = ResourceKey.of(resource).toString();
+      if (statuses.containsKey(key) && tree.has("status")) {
+        JsonNode status = tree.get("status");
+        ConditionTimes.stamp(status, previous.statuses().get(key), timestamp);
+        statuses.put(key, status);
+      }
+      resources.add(tree);
+    }
+    statuses.values().removeIf(s -> s == null);
+    View next =
+        new View(
+            Collections.unmodifiableList(resources),
+            Collections.unmodifiableMap(statuses),
+            result.config(),
+            result.problems());
+    view = next;
+    return next;
+  }
+
+  /** Every resource as a Kubernetes object with its computed status, without condition times. */
+  public static List<JsonNode> resourcesWithStatus(
+      ResourceSnapshot snapshot, TranslationResult result) {
+    List<JsonNode> resources = new ArrayList<>();
+    for (HasMetadata resource : snapshot.all()) {
+      resources.add(ResourceWriter.toTree(result.withStatus(resource)));
+    }
+    return resources;
+  }
+}
