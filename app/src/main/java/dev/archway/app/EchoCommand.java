@@ -43,7 +43,8 @@ final class EchoCommand implements Callable<Integer> {
       InetSocketAddress address = Addresses.parse(server.substring(eq + 1), "--server");
       EchoServer echo = EchoServer.start(server.substring(0, eq), address);
       started.add(echo);
-      System.out.println("echo " + echo.name() + " listening on " + echo.address());
+      System.out.println(
+          "echo " + echo.name() + " listening on " + address.getHostString() + ":" + echo.port());
     }
     System.out.flush();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> started.forEach(EchoServer::close)));

@@ -1,5 +1,7 @@
 package dev.archway.app;
 
+import dev.archway.api.snapshot.ResourceKey;
+import dev.archway.app.runtime.StatusStore;
 import dev.archway.app.runtime.StatusSummary;
 import java.io.IOException;
 import java.net.URI;
@@ -9,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -57,19 +60,20 @@ final class StatusCommand implements Callable<Integer> {
       System.out.print(body);
       return 0;
     }
-    Map<String, JsonNode> statuses = new LinkedHashMap<>();
+    Map<ResourceKey, JsonNode> byKey = new TreeMap<>(StatusStore.SUMMARY_ORDER);
     for (JsonNode resource : JsonMapper.shared().readTree(body)) {
       if (resource.has("status")) {
         JsonNode metadata = resource.path("metadata");
-        String namespace = metadata.path("namespace").asString("");
-        String name =
-            resource.path("kind").asString()
-                + "/"
-                + (namespace.isEmpty() ? "" : namespace + "/")
-                + metadata.path("name").asString();
-        statuses.put(name, resource.get("status"));
+        ResourceKey key =
+            new ResourceKey(
+                resource.path("kind").asString(),
+                metadata.path("namespace").asString(""),
+                metadata.path("name").asString());
+        byKey.put(key, resource.get("status"));
       }
     }
+    Map<String, JsonNode> statuses = new LinkedHashMap<>();
+    byKey.forEach((key, status) -> statuses.put(key.toString(), status));
     StatusSummary.lines(statuses).forEach(System.out::println);
     return 0;
   }

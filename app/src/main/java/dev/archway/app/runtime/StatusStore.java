@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,27 @@ public final class StatusStore {
     static final View EMPTY = new View(List.of(), Map.of(), DataPlaneConfig.EMPTY, List.of());
   }
 
+  /** Classes first, then Gateways, then what attaches to them, as a reader walks the tree. */
+  private static final List<String> KIND_ORDER =
+      List.of(
+          "GatewayClass",
+          "Gateway",
+          "ListenerSet",
+          "HTTPRoute",
+          "GRPCRoute",
+          "TLSRoute",
+          "TCPRoute",
+          "UDPRoute",
+          "BackendTLSPolicy");
+
+  public static final Comparator<ResourceKey> SUMMARY_ORDER =
+      Comparator.comparingInt(
+              (ResourceKey k) -> {
+                int rank = KIND_ORDER.indexOf(k.kind());
+                return rank < 0 ? KIND_ORDER.size() : rank;
+              })
+          .thenComparing(Comparator.naturalOrder());
+
   private volatile View view = View.EMPTY;
 
   /** The view published last. */
@@ -51,9 +73,9 @@ public final class StatusStore {
     View previous = view;
     List<JsonNode> resources = new ArrayList<>();
     Map<String, JsonNode> statuses = new LinkedHashMap<>();
-    for (ResourceKey key : result.statuses().keySet()) {
-      statuses.put(key.toString(), null);
-    }
+    result.statuses().keySet().stream()
+        .sorted(SUMMARY_ORDER)
+        .forEach(key -> statuses.put(key.toString(), null));
     for (HasMetadata resource : snapshot.all()) {
       JsonNode tree = ResourceWriter.toTree(result.withStatus(resource));
       String key = ResourceKey.of(resource).toString();
