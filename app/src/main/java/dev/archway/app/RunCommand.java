@@ -9,15 +9,14 @@ import dev.archway.dataplane.DataPlane;
 import dev.archway.dataplane.DataPlaneOptions;
 import dev.archway.provider.file.FileProvider;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -37,12 +36,7 @@ final class RunCommand implements Callable<Integer> {
   /** How long the files must be quiet after a change before they are read again. */
   private static final Duration SETTLE = Duration.ofMillis(100);
 
-  @Option(
-      names = {"-f", "--file"},
-      required = true,
-      paramLabel = "PATH",
-      description = "Manifest files or directories (read recursively); repeatable.")
-  List<Path> paths;
+  @Mixin ManifestPaths manifests;
 
   @Option(
       names = "--admin-address",
@@ -79,7 +73,7 @@ final class RunCommand implements Callable<Integer> {
     }
     FileProvider provider =
         FileProvider.start(
-            paths,
+            manifests.paths,
             new FileProvider.Listener() {
               @Override
               public void loaded(LoadResult result) {

@@ -10,7 +10,6 @@ import dev.archway.app.runtime.StatusStore;
 import dev.archway.translator.TranslationResult;
 import dev.archway.translator.Translator;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -19,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -39,12 +39,7 @@ final class TranslateCommand implements Callable<Integer> {
     ir
   }
 
-  @Option(
-      names = {"-f", "--file"},
-      required = true,
-      paramLabel = "PATH",
-      description = "Manifest files or directories (read recursively); repeatable.")
-  List<Path> paths;
+  @Mixin ManifestPaths manifests;
 
   @Option(
       names = {"-o", "--output"},
@@ -67,7 +62,7 @@ final class TranslateCommand implements Callable<Integer> {
     PrintStream err = System.err;
     LoadResult loaded;
     try {
-      loaded = ManifestLoader.load(paths);
+      loaded = ManifestLoader.load(manifests.paths);
     } catch (ManifestException e) {
       err.println("error: " + e.getMessage());
       return 2;
