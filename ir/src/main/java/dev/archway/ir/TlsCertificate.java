@@ -9,8 +9,8 @@ import java.util.Objects;
  *
  * @param name where it came from: {@code secret/<namespace>/<name>}
  * @param certificateChainPem the PEM {@code CERTIFICATE} blocks of {@code tls.crt}, leaf first
- * @param privateKeyPem the PEM private key of {@code tls.key} (PKCS#8, PKCS#1 RSA or SEC1 EC, as
- *     the Secret holds it)
+ * @param privateKeyPem the private key as one PEM {@code PRIVATE KEY} block (PKCS#8), whatever form
+ *     the Secret held it in (PKCS#8, PKCS#1 RSA or SEC1 EC); RSA, EC or EdDSA
  * @param dnsNames the DNS subjectAltNames of the leaf (the subject CN when it has none), sorted;
  *     used to pick among several certificates of one listener: the first certificate whose name
  *     matches the SNI exactly, else whose wildcard matches it, else the first certificate

@@ -10,15 +10,20 @@ import dev.archway.api.v1alpha1.SocketAddressSpec;
 import dev.archway.ir.Destination;
 import dev.archway.ir.Destination.AppProtocol;
 import dev.archway.ir.Endpoint;
+import dev.archway.ir.UpstreamTls;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendObjectReference;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendRef;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCBackendRef;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRef;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
@@ -37,20 +42,60 @@ final class BackendResolver {
   private final ResourceIndex index;
   private final Map<String, Destination> destinations = new HashMap<>();
 
+  /** Upstream TLS from valid BackendTLSPolicies, keyed by {@code namespace/service/port}. */
+  private final Map<String, UpstreamTls> upstreamTls = new HashMap<>();
+
   BackendResolver(ResourceIndex index) {
     this.index = index;
   }
 
   /**
+   * A backend reference of any route kind (BackendObjectReference's fields).
+   *
+   * @param group "" for core
+   * @param kind Service when unset
+   */
+  record Ref(String group, String kind, String namespace, String name, Integer port) {
+    static Ref of(HTTPBackendRef r) {
+      return new Ref(r.getGroup(), r.getKind(), r.getNamespace(), r.getName(), r.getPort());
+    }
+
+    static Ref of(GRPCBackendRef r) {
+      return new Ref(r.getGroup(), r.getKind(), r.getNamespace(), r.getName(), r.getPort());
+    }
+
+    static Ref of(BackendRef r) {
+      return new Ref(r.getGroup(), r.getKind(), r.getNamespace(), r.getName(), r.getPort());
+    }
+
+    static Ref of(BackendObjectReference r) {
+      return new Ref(r.getGroup(), r.getKind(), r.getNamespace(), r.getName(), r.getPort());
+    }
+  }
+
+  /** The destination of an HTTPRoute backendRef. */
+  Destination resolve(
+      HTTPBackendRef ref, String routeNamespace, String at, List<RuleProblem> problems) {
+    return resolve(Ref.of(ref), Protocols.HTTP_ROUTE, routeNamespace, at, null, problems);
+  }
+
+  /**
    * The destination of a backendRef.
    *
+   * @param fromKind the route's kind, which a ReferenceGrant must name for cross-namespace refs
+   * @param protocol the protocol to use whatever the appProtocol says (H2C for gRPC), or null
    * @return the destination, or null when the reference is invalid (and a problem was added)
    */
   Destination resolve(
-      HTTPBackendRef ref, String routeNamespace, String at, List<RuleProblem> problems) {
-    String group = Objects.requireNonNullElse(ref.getGroup(), "");
-    String kind = Objects.requireNonNullElse(ref.getKind(), SERVICE);
-    String namespace = Objects.requireNonNullElse(ref.getNamespace(), routeNamespace);
+      Ref ref,
+      String fromKind,
+      String routeNamespace,
+      String at,
+      AppProtocol protocol,
+      List<RuleProblem> problems) {
+    String group = Objects.requireNonNullElse(ref.group(), "");
+    String kind = Objects.requireNonNullElse(ref.kind(), SERVICE);
+    String namespace = Objects.requireNonNullElse(ref.namespace(), routeNamespace);
     boolean service = group.isEmpty() && kind.equals(SERVICE);
     boolean backend = group.equals(ArchwayApi.GROUP) && kind.equals(Backend.KIND);
     if (!service && !backend) {
@@ -68,10 +113,9 @@ final class BackendResolver {
                   + ")"));
       return null;
     }
-    String target = kind + " " + namespace + "/" + ref.getName();
+    String target = kind + " " + namespace + "/" + ref.name();
     if (!namespace.equals(routeNamespace)
-        && !index.referenceAllowed(
-            Listeners.HTTP_ROUTE, routeNamespace, group, kind, namespace, ref.getName())) {
+        && !index.referenceAllowed(fromKind, routeNamespace, group, kind, namespace, ref.name())) {
       problems.add(
           new RuleProblem(
               RouteConditionReason.REF_NOT_PERMITTED,
@@ -80,14 +124,21 @@ final class BackendResolver {
                   + target
                   + " is in another namespace (expected: a ReferenceGrant in namespace "
                   + namespace
-                  + " that lets HTTPRoutes in "
+                  + " that lets "
+                  + fromKind
+                  + "s in "
                   + routeNamespace
                   + " refer to it)"));
       return null;
     }
     return service
-        ? service(namespace, ref.getName(), ref.getPort(), at, target, problems)
-        : backend(namespace, ref.getName(), at, target, problems);
+        ? service(namespace, ref.name(), ref.port(), at, target, protocol, problems)
+        : backend(namespace, ref.name(), at, target, protocol, problems);
+  }
+
+  /** Makes the destination of a Service port use TLS (from a BackendTLSPolicy). */
+  void upstreamTls(String namespace, String service, int port, UpstreamTls tls) {
+    upstreamTls.put(namespace + "/" + service + "/" + port, tls);
   }
 
   ResourceIndex index() {
@@ -105,6 +156,7 @@ final class BackendResolver {
       Integer port,
       String at,
       String target,
+      AppProtocol forced,
       List<RuleProblem> problems) {
     Service svc = index.service(namespace, name).orElse(null);
     if (svc == null) {
@@ -127,15 +179,24 @@ final class BackendResolver {
                   + ")"));
       return null;
     }
-    AppProtocol protocol =
+    AppProtocol declared =
         appProtocol(servicePort.getAppProtocol(), at, target + " port " + port, problems);
-    if (protocol == null) {
+    if (declared == null) {
       return null;
     }
-    String destinationName = "service/" + namespace + "/" + name + "/" + port;
+    AppProtocol protocol = forced == null ? declared : forced;
+    String destinationName =
+        "service/"
+            + namespace
+            + "/"
+            + name
+            + "/"
+            + port
+            + (protocol == declared ? "" : "/" + protocol.name().toLowerCase(Locale.ROOT));
+    UpstreamTls tls = upstreamTls.get(namespace + "/" + name + "/" + port);
     return destinations.computeIfAbsent(
         destinationName,
-        n -> new Destination(n, protocol, serviceEndpoints(namespace, name, servicePort)));
+        n -> new Destination(n, protocol, serviceEndpoints(namespace, name, servicePort), tls));
   }
 
   /**
@@ -172,7 +233,12 @@ final class BackendResolver {
   }
 
   private Destination backend(
-      String namespace, String name, String at, String target, List<RuleProblem> problems) {
+      String namespace,
+      String name,
+      String at,
+      String target,
+      AppProtocol forced,
+      List<RuleProblem> problems) {
     Backend backend = index.backend(namespace, name).orElse(null);
     if (backend == null) {
       problems.add(notFound(at + ": " + target + " not found"));
@@ -201,8 +267,13 @@ final class BackendResolver {
         }
       }
     }
-    String destinationName = "backend/" + namespace + "/" + name;
-    AppProtocol p = protocol;
+    AppProtocol p = forced == null ? protocol : forced;
+    String destinationName =
+        "backend/"
+            + namespace
+            + "/"
+            + name
+            + (p == protocol ? "" : "/" + p.name().toLowerCase(Locale.ROOT));
     return destinations.computeIfAbsent(
         destinationName, n -> new Destination(n, p, new ArrayList<>(endpoints)));
   }

@@ -4,8 +4,6 @@ import dev.archway.api.runtime.RuntimeFacts;
 import dev.archway.api.status.Conditions;
 import dev.archway.api.status.GatewayConditionReason;
 import dev.archway.api.status.GatewayConditionType;
-import dev.archway.api.status.ListenerConditionReason;
-import dev.archway.api.status.ListenerConditionType;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatusAddress;
@@ -23,17 +21,6 @@ final class GatewayStatuses {
 
   private GatewayStatuses() {}
 
-  /** Why the data plane could not serve a listener's port, or null when it serves it. */
-  static String runtimeError(ListenerContext l, RuntimeFacts facts) {
-    return l.port() == null
-        ? null
-        : facts.listenerErrors().get(l.gateway.httpListenerIrName(l.port()));
-  }
-
-  static boolean programmed(ListenerContext l, RuntimeFacts facts) {
-    return l.accepted() && runtimeError(l, facts) == null;
-  }
-
   static GatewayStatus build(GatewayContext gw, RuntimeFacts facts) {
     GatewayStatus status = new GatewayStatus();
     List<ListenerStatus> listeners = new ArrayList<>();
@@ -41,11 +28,25 @@ final class GatewayStatuses {
     for (ListenerContext l : gw.listeners) {
       // status.listeners is a map keyed by name: a duplicated name gets one entry, the first's.
       if (l.name() == null || names.add(l.name())) {
-        listeners.add(listenerStatus(l, facts));
+        listeners.add(ListenerStatuses.build(l, gw.generation, facts));
       }
     }
     status.setListeners(listeners);
-    status.setConditions(Conditions.sortedByType(List.of(accepted(gw), programmed(gw, facts))));
+    List<Condition> conditions = new ArrayList<>();
+    Condition accepted = GatewayValidation.accepted(gw);
+    conditions.add(accepted);
+    conditions.add(programmed(gw, "True".equals(accepted.getStatus()), facts));
+    conditions.add(resolvedRefs(gw));
+    GatewayValidation.insecureFrontend(gw).ifPresent(conditions::add);
+    status.setConditions(Conditions.sortedByType(conditions));
+    status.setAddresses(addresses(gw, facts));
+    if (gw.attachedListenerSets > 0) {
+      status.setAttachedListenerSets(gw.attachedListenerSets);
+    }
+    return status;
+  }
+
+  private static List<GatewayStatusAddress> addresses(GatewayContext gw, RuntimeFacts facts) {
     List<GatewayStatusAddress> addresses = new ArrayList<>();
     for (String address : facts.gatewayAddresses().getOrDefault(gw.namespacedName(), List.of())) {
       GatewayStatusAddress a = new GatewayStatusAddress();
@@ -53,130 +54,76 @@ final class GatewayStatuses {
       a.setValue(address);
       addresses.add(a);
     }
-    status.setAddresses(addresses);
-    return status;
+    return addresses;
   }
 
-  private static Condition accepted(GatewayContext gw) {
-    List<ListenerContext> invalid = gw.listeners.stream().filter(l -> !l.valid()).toList();
-    boolean anyAccepted = gw.listeners.stream().anyMatch(ListenerContext::accepted);
-    if (invalid.isEmpty() && anyAccepted) {
+  /**
+   * Programmed says whether the Gateway's configuration reached the data plane: True once the
+   * Gateway is Accepted, unless the data plane could serve none of the listeners it was given. A
+   * Gateway whose only listener lacks a usable certificate is still Programmed (with zero listeners
+   * programmed): the Gateway itself is in place, and its listener's own Programmed condition says
+   * what is missing.
+   */
+  private static Condition programmed(GatewayContext gw, boolean accepted, RuntimeFacts facts) {
+    List<ListenerContext> all = gw.allListeners();
+    long servable = all.stream().filter(ListenerContext::servable).count();
+    long programmed = all.stream().filter(l -> ListenerStatuses.programmed(l, facts)).count();
+    if (!accepted) {
       return Conditions.create(
-          GatewayConditionType.ACCEPTED,
-          true,
-          GatewayConditionReason.ACCEPTED,
-          "every listener is valid",
+          GatewayConditionType.PROGRAMMED,
+          false,
+          GatewayConditionReason.INVALID,
+          "the Gateway is not accepted",
           gw.generation);
     }
-    String message =
-        gw.listeners.isEmpty()
-            ? "spec.listeners: empty (expected: 1-64 listeners)"
-            : invalid.size()
-                + " of "
-                + gw.listeners.size()
-                + " listeners are not valid: "
-                + invalid.stream()
-                    .map(l -> l.field("name") + " \"" + l.name() + "\"")
-                    .collect(Collectors.joining(", "))
-                + (anyAccepted ? "" : " (expected: at least one valid listener)");
+    if (servable > 0 && programmed == 0) {
+      return Conditions.create(
+          GatewayConditionType.PROGRAMMED,
+          false,
+          GatewayConditionReason.INVALID,
+          "no listener is programmed: the data plane could serve none of them",
+          gw.generation);
+    }
     return Conditions.create(
-        GatewayConditionType.ACCEPTED,
-        anyAccepted,
-        GatewayConditionReason.LISTENERS_NOT_VALID,
-        message,
+        GatewayConditionType.PROGRAMMED,
+        true,
+        GatewayConditionReason.PROGRAMMED,
+        programmed + " of " + all.size() + " listeners are programmed",
         gw.generation);
   }
 
-  private static Condition programmed(GatewayContext gw, RuntimeFacts facts) {
-    long count = gw.listeners.stream().filter(l -> programmed(l, facts)).count();
-    return count > 0
-        ? Conditions.create(
-            GatewayConditionType.PROGRAMMED,
-            true,
-            GatewayConditionReason.PROGRAMMED,
-            count + " of " + gw.listeners.size() + " listeners are programmed",
-            gw.generation)
-        : Conditions.create(
-            GatewayConditionType.PROGRAMMED,
-            false,
-            GatewayConditionReason.INVALID,
-            "no listener is programmed",
-            gw.generation);
-  }
-
-  private static ListenerStatus listenerStatus(ListenerContext l, RuntimeFacts facts) {
-    long generation = l.gateway.generation;
-    List<Condition> conditions = new ArrayList<>();
-    conditions.add(
-        l.accepted()
-            ? Conditions.create(
-                ListenerConditionType.ACCEPTED,
-                true,
-                ListenerConditionReason.ACCEPTED,
-                "the listener is valid",
-                generation)
-            : Conditions.create(
-                ListenerConditionType.ACCEPTED,
-                false,
-                l.notAcceptedReason,
-                String.join("; ", l.notAcceptedMessages),
-                generation));
-    if (l.conflicted) {
-      // Conflicted=False (NoConflicts) may be omitted since v1.6; only the True case is written.
-      conditions.add(
-          Conditions.create(
-              ListenerConditionType.CONFLICTED,
-              true,
-              ListenerConditionReason.HOSTNAME_CONFLICT,
-              String.join("; ", l.notAcceptedMessages),
-              generation));
+  /**
+   * ResolvedRefs (experimental in v1.6): the Gateway's own references (spec.tls.backend) and a
+   * summary of its listeners' ResolvedRefs.
+   */
+  private static Condition resolvedRefs(GatewayContext gw) {
+    if (gw.clientCertificateProblem != null) {
+      return Conditions.create(
+          GatewayConditionType.RESOLVED_REFS,
+          false,
+          gw.clientCertificateReason,
+          gw.clientCertificateProblem,
+          gw.generation);
     }
-    conditions.add(
-        l.refsResolved()
-            ? Conditions.create(
-                ListenerConditionType.RESOLVED_REFS,
-                true,
-                ListenerConditionReason.RESOLVED_REFS,
-                "all references are resolved",
-                generation)
-            : Conditions.create(
-                ListenerConditionType.RESOLVED_REFS,
-                false,
-                ListenerConditionReason.INVALID_ROUTE_KINDS,
-                String.join("; ", l.invalidKindMessages),
-                generation));
-    String runtimeError = runtimeError(l, facts);
-    if (!l.accepted()) {
-      conditions.add(
-          Conditions.create(
-              ListenerConditionType.PROGRAMMED,
-              false,
-              ListenerConditionReason.INVALID,
-              "the listener is not accepted",
-              generation));
-    } else if (runtimeError != null) {
-      conditions.add(
-          Conditions.create(
-              ListenerConditionType.PROGRAMMED,
-              false,
-              ListenerConditionReason.INVALID,
-              runtimeError,
-              generation));
-    } else {
-      conditions.add(
-          Conditions.create(
-              ListenerConditionType.PROGRAMMED,
-              true,
-              ListenerConditionReason.PROGRAMMED,
-              "the data plane reported no error for port " + l.port(),
-              generation));
+    List<ListenerContext> unresolved =
+        gw.listeners.stream().filter(l -> !l.refsResolved()).toList();
+    if (!unresolved.isEmpty()) {
+      return Conditions.create(
+          GatewayConditionType.RESOLVED_REFS,
+          false,
+          GatewayConditionReason.LISTENERS_NOT_RESOLVED,
+          "listeners with unresolved references: "
+              + unresolved.stream()
+                  .map(l -> "\"" + l.name() + "\"")
+                  .collect(Collectors.joining(", ")),
+          gw.generation);
     }
-    ListenerStatus status = new ListenerStatus();
-    status.setName(l.name());
-    status.setSupportedKinds(List.copyOf(l.supportedKinds));
-    status.setAttachedRoutes(l.attachedRoutes.size());
-    status.setConditions(Conditions.sortedByType(conditions));
-    return status;
+    return Conditions.create(
+        GatewayConditionType.RESOLVED_REFS,
+        true,
+        GatewayConditionReason.RESOLVED_REFS,
+        "all references are resolved",
+        gw.generation);
   }
 
   private static boolean isIp(String address) {

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteGroupKind;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteNamespaces;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,30 +20,33 @@ import java.util.stream.Collectors;
 
 /**
  * Validates the listeners of a Gateway: what the CRD's schema and CEL rules would reject, the
- * protocols this slice serves, allowedRoutes, and conflicts between listeners.
+ * protocols Archway serves, tls and certificates, and allowedRoutes. Conflicts between listeners
+ * are {@link ListenerConflicts}'.
  */
 final class Listeners {
-  static final String HTTP = "HTTP";
-  static final String HTTP_ROUTE = "HTTPRoute";
-
   // apis/v1/shared_types.go SectionName.
   private static final Pattern SECTION_NAME =
       Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
+  // apis/v1/shared_types.go ProtocolType: a core name or a domain-prefixed one.
+  private static final Pattern PROTOCOL =
+      Pattern.compile(
+          "^[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?$|"
+              + "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/[A-Za-z0-9]+$");
 
   private Listeners() {}
 
-  /** A context for a Gateway with every listener validated. */
-  static GatewayContext process(Gateway gateway) {
+  /** A context for a Gateway with every listener validated and its conflicts found. */
+  static GatewayContext process(Gateway gateway, ResourceIndex index, Instant now) {
     GatewayContext gw = new GatewayContext(gateway);
     List<Listener> specs =
         gateway.getSpec() == null ? List.of() : nonNull(gateway.getSpec().getListeners());
     for (int i = 0; i < specs.size(); i++) {
-      ListenerContext l = new ListenerContext(gw, i, specs.get(i));
-      validate(l);
+      ListenerContext l = new ListenerContext(gw, null, i, specs.get(i));
+      validate(l, index, now);
       gw.listeners.add(l);
     }
-    rejectDuplicateNames(gw);
-    detectConflicts(gw);
+    rejectDuplicateNames(gw.listeners);
+    ListenerConflicts.detect(gw.listeners, List.of());
     return gw;
   }
 
@@ -51,9 +55,9 @@ final class Listeners {
    * by name, so it cannot tell two same-named listeners apart: every one of them is rejected, and
    * the one status entry for the name says why.
    */
-  private static void rejectDuplicateNames(GatewayContext gw) {
+  static void rejectDuplicateNames(List<ListenerContext> listeners) {
     Map<String, List<ListenerContext>> byName = new LinkedHashMap<>();
-    for (ListenerContext l : gw.listeners) {
+    for (ListenerContext l : listeners) {
       if (l.name() != null) {
         byName.computeIfAbsent(l.name(), n -> new ArrayList<>()).add(l);
       }
@@ -81,7 +85,8 @@ final class Listeners {
     }
   }
 
-  private static void validate(ListenerContext l) {
+  /** Validates one listener; certificates are resolved when its tls is well formed. */
+  static void validate(ListenerContext l, ResourceIndex index, Instant now) {
     Listener spec = l.spec;
     boolean wellFormed = true;
     if (spec.getName() == null || spec.getName().isEmpty()) {
@@ -106,43 +111,68 @@ final class Listeners {
           l.field("port") + ": " + spec.getPort() + " (expected: 1-65535)");
       wellFormed = false;
     }
-    boolean http = HTTP.equals(spec.getProtocol());
-    if (spec.getProtocol() == null || spec.getProtocol().isEmpty()) {
+    String protocol = l.protocol();
+    boolean supported = Protocols.supported(protocol);
+    if (protocol.isEmpty()) {
       l.reject(
           ListenerConditionReason.UNSUPPORTED_VALUE,
-          l.field("protocol") + ": missing (expected: HTTP)");
+          l.field("protocol") + ": missing (expected: " + Protocols.SUPPORTED + ")");
       wellFormed = false;
-    } else if (!http) {
-      // TODO(issue 02/03): HTTPS, TLS, TCP and UDP listeners.
+    } else if (!PROTOCOL.matcher(protocol).matches() || protocol.length() > 255) {
+      l.reject(
+          ListenerConditionReason.UNSUPPORTED_VALUE,
+          l.field("protocol")
+              + ": \""
+              + protocol
+              + "\" (expected: a protocol name such as "
+              + Protocols.SUPPORTED
+              + ")");
+      wellFormed = false;
+    } else if (!supported) {
       l.reject(
           ListenerConditionReason.UNSUPPORTED_PROTOCOL,
           l.field("protocol")
               + ": \""
-              + spec.getProtocol()
-              + "\" is not supported yet (expected: HTTP)");
-    }
-    if (spec.getHostname() != null && !Hostnames.isValid(spec.getHostname())) {
-      l.reject(
-          ListenerConditionReason.UNSUPPORTED_VALUE,
-          l.field("hostname")
-              + ": \""
-              + spec.getHostname()
-              + "\" (expected: "
-              + Hostnames.EXPECTED
+              + protocol
+              + "\" is not supported (expected: "
+              + Protocols.SUPPORTED
               + ")");
-      wellFormed = false;
     }
-    if (http && spec.getTls() != null) {
-      l.reject(
-          ListenerConditionReason.UNSUPPORTED_VALUE,
-          l.field("tls") + ": set (expected: no tls for protocol HTTP)");
-      wellFormed = false;
+    if (spec.getHostname() != null) {
+      if (!Protocols.hostnameDistinct(protocol) && supported) {
+        // CEL: hostname must not be specified for protocols ['TCP', 'UDP'].
+        l.reject(
+            ListenerConditionReason.UNSUPPORTED_VALUE,
+            l.field("hostname")
+                + ": \""
+                + spec.getHostname()
+                + "\" (expected: no hostname for protocol "
+                + protocol
+                + ")");
+        wellFormed = false;
+      } else if (!Hostnames.isValid(spec.getHostname())) {
+        l.reject(
+            ListenerConditionReason.UNSUPPORTED_VALUE,
+            l.field("hostname")
+                + ": \""
+                + spec.getHostname()
+                + "\" (expected: "
+                + Hostnames.EXPECTED
+                + ")");
+        wellFormed = false;
+      }
+    }
+    if (supported) {
+      wellFormed &= ListenerTls.validate(l);
     }
     wellFormed &= validateNamespaces(l);
-    if (http) {
+    if (supported) {
       resolveKinds(l);
     }
-    l.attachable = http && wellFormed;
+    l.attachable = supported && wellFormed;
+    if (l.attachable) {
+      ListenerTls.resolve(l, index, now);
+    }
   }
 
   private static boolean validateNamespaces(ListenerContext l) {
@@ -176,75 +206,45 @@ final class Listeners {
   }
 
   /**
-   * supportedKinds is the protocol's kinds (HTTPRoute for HTTP) among allowedRoutes.kinds; any
-   * other kind listed there makes ResolvedRefs False with InvalidRouteKinds.
+   * supportedKinds is the protocol's kinds among allowedRoutes.kinds (all of them when kinds is
+   * empty); any other kind listed there makes ResolvedRefs False with InvalidRouteKinds
+   * (ListenerStatus.SupportedKinds).
    */
   private static void resolveKinds(ListenerContext l) {
+    List<String> protocolKinds = Protocols.routeKinds(l.protocol());
     AllowedRoutes allowed = l.spec.getAllowedRoutes();
     List<RouteGroupKind> kinds = allowed == null ? List.of() : nonNull(allowed.getKinds());
     if (kinds.isEmpty()) {
-      l.supportedKinds.add(httpRouteKind());
+      protocolKinds.forEach(k -> l.supportedKinds.add(Protocols.kind(k)));
       return;
     }
+    List<String> chosen = new ArrayList<>();
     for (int k = 0; k < kinds.size(); k++) {
       RouteGroupKind kind = kinds.get(k);
       String group = Objects.requireNonNullElse(kind.getGroup(), GATEWAY_GROUP);
-      if (GATEWAY_GROUP.equals(group) && HTTP_ROUTE.equals(kind.getKind())) {
-        if (l.supportedKinds.isEmpty()) {
-          l.supportedKinds.add(httpRouteKind());
+      if (GATEWAY_GROUP.equals(group) && protocolKinds.contains(kind.getKind())) {
+        if (!chosen.contains(kind.getKind())) {
+          chosen.add(kind.getKind());
         }
       } else {
-        l.invalidKindMessages.add(
+        l.refProblem(
+            ListenerConditionReason.INVALID_ROUTE_KINDS,
             l.field("allowedRoutes.kinds[" + k + "]")
                 + ": \""
                 + (group.isEmpty() ? "" : group + "/")
                 + kind.getKind()
-                + "\" is not a route kind an HTTP listener supports (expected: "
-                + GATEWAY_GROUP
-                + "/"
-                + HTTP_ROUTE
+                + "\" is not a route kind a "
+                + l.protocol()
+                + " listener supports (expected: "
+                + protocolKinds.stream()
+                    .map(p -> GATEWAY_GROUP + "/" + p)
+                    .collect(Collectors.joining(" or "))
                 + ")");
       }
     }
-  }
-
-  static RouteGroupKind httpRouteKind() {
-    RouteGroupKind kind = new RouteGroupKind();
-    kind.setGroup(GATEWAY_GROUP);
-    kind.setKind(HTTP_ROUTE);
-    return kind;
-  }
-
-  /**
-   * Listeners on one port with the same protocol must differ in hostname (gateway_types.go,
-   * Listener). Within one Gateway there is no winner: every listener of a clash is Conflicted and
-   * not Accepted.
-   */
-  private static void detectConflicts(GatewayContext gw) {
-    Map<String, List<ListenerContext>> byPortAndHostname = new LinkedHashMap<>();
-    for (ListenerContext l : gw.listeners) {
-      if (l.attachable) {
-        String key = l.port() + " " + Objects.requireNonNullElse(l.hostname(), "");
-        byPortAndHostname.computeIfAbsent(key, k -> new ArrayList<>()).add(l);
-      }
-    }
-    for (List<ListenerContext> group : byPortAndHostname.values()) {
-      if (group.size() < 2) {
-        continue;
-      }
-      List<String> names = group.stream().map(ListenerContext::name).toList();
-      for (ListenerContext l : group) {
-        l.conflicted = true;
-        l.reject(
-            ListenerConditionReason.HOSTNAME_CONFLICT,
-            "listeners "
-                + String.join(", ", names)
-                + " all use port "
-                + l.port()
-                + ", protocol HTTP and "
-                + (l.hostname() == null ? "no hostname" : "hostname \"" + l.hostname() + "\"")
-                + " (expected: a different hostname or port for each)");
-      }
-    }
+    // supportedKinds in the protocol's order, so that output does not depend on spec order.
+    protocolKinds.stream()
+        .filter(chosen::contains)
+        .forEach(k -> l.supportedKinds.add(Protocols.kind(k)));
   }
 }

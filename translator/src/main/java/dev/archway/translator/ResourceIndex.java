@@ -2,13 +2,17 @@ package dev.archway.translator;
 
 import dev.archway.api.snapshot.ResourceSnapshot;
 import dev.archway.api.v1alpha1.Backend;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrantFrom;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrantTo;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +73,32 @@ final class ResourceIndex {
 
   Optional<Backend> backend(String namespace, String name) {
     return snapshot.find(Backend.class, namespace, name);
+  }
+
+  Optional<Secret> secret(String namespace, String name) {
+    return snapshot.find(Secret.class, namespace, name);
+  }
+
+  Optional<ConfigMap> configMap(String namespace, String name) {
+    return snapshot.find(ConfigMap.class, namespace, name);
+  }
+
+  /**
+   * A Secret value: {@code data} (base64) or, as in a manifest not yet stored by the API server,
+   * {@code stringData}; null when absent or not base64.
+   */
+  static byte[] secretValue(Secret secret, String key) {
+    if (secret.getStringData() != null && secret.getStringData().containsKey(key)) {
+      return secret.getStringData().get(key).getBytes(StandardCharsets.UTF_8);
+    }
+    if (secret.getData() == null || secret.getData().get(key) == null) {
+      return null;
+    }
+    try {
+      return Base64.getMimeDecoder().decode(secret.getData().get(key));
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   /** The EndpointSlices of a Service, sorted by name. */

@@ -7,6 +7,7 @@ import dev.archway.api.status.RouteConditionReason;
 import dev.archway.ir.Destination;
 import dev.archway.ir.HttpFilter;
 import dev.archway.ir.HttpMatch;
+import dev.archway.ir.HttpRouteOptions;
 import dev.archway.ir.PathMatch;
 import dev.archway.ir.WeightedBackend;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRef;
@@ -36,12 +37,14 @@ final class RouteCompiler {
    * @param matches one IR match per spec match (the default match when there are none)
    * @param filters the rule's filters
    * @param backends one per backendRef; a null destination stands for an invalid reference
+   * @param options mirrors, CORS, timeouts and retry, or null
    */
   record CompiledRule(
       int index,
       List<HttpMatch> matches,
       List<HttpFilter> filters,
-      List<WeightedBackend> backends) {}
+      List<WeightedBackend> backends,
+      HttpRouteOptions options) {}
 
   /**
    * A compiled route.
@@ -57,7 +60,13 @@ final class RouteCompiler {
       List<CompiledRule> rules,
       RuleProblem routeProblem,
       List<RuleProblem> droppedRules,
-      List<RuleProblem> backendProblems) {}
+      List<RuleProblem> backendProblems) {
+
+    RouteParents.Validity validity() {
+      return new RouteParents.Validity(
+          hostnames, routeProblem, rules.size(), droppedRules, backendProblems);
+    }
+  }
 
   static CompiledRoute compile(HTTPRoute route, BackendResolver backends) {
     String namespace = route.getMetadata().getNamespace();
@@ -151,7 +160,7 @@ final class RouteCompiler {
         weighted.add(b);
       }
     }
-    return new CompiledRule(index, matches, filters, weighted);
+    return new CompiledRule(index, matches, filters, weighted, null);
   }
 
   private static WeightedBackend backend(

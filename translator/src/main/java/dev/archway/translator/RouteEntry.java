@@ -57,7 +57,7 @@ record RouteEntry(HttpRoute route, Instant created, String namespacedName, int r
    * Older first. Two missing timestamps compare equal; a missing one sorts after a present one (as
    * if just created), which keeps the order total.
    */
-  private static int compareCreated(Instant a, Instant b) {
+  static int compareCreated(Instant a, Instant b) {
     if (a == null || b == null) {
       return a == null ? (b == null ? 0 : 1) : -1;
     }

@@ -11,6 +11,11 @@ import dev.archway.api.v1alpha1.ArchwayApi;
 import dev.archway.ir.DataPlaneConfig;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicyBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRouteBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRouteStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
@@ -20,9 +25,24 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerEntryStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerSet;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerSetBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerSetStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.PolicyAncestorStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.PolicyStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.TCPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.TCPRouteBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.TCPRouteStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.TLSRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.TLSRouteBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.TLSRouteStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.UDPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.UDPRouteBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.UDPRouteStatus;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -36,8 +56,10 @@ import java.util.TreeMap;
  *
  * @param config the data plane's configuration
  * @param statuses the computed status of every resource Archway owns, keyed by resource: a fabric8
- *     {@link GatewayClassStatus}, {@link GatewayStatus} or {@link HTTPRouteStatus}. The objects are
- *     shared: treat them as read-only. Conditions carry observedGeneration but no
+ *     {@link GatewayClassStatus}, {@link GatewayStatus}, {@link ListenerSetStatus}, a route status
+ *     ({@link HTTPRouteStatus}, {@link GRPCRouteStatus}, {@link TLSRouteStatus}, {@link
+ *     TCPRouteStatus}, {@link UDPRouteStatus}) or a {@link PolicyStatus} (BackendTLSPolicy). The
+ *     objects are shared: treat them as read-only. Conditions carry observedGeneration but no
  *     lastTransitionTime, which the status writer stamps.
  */
 public record TranslationResult(DataPlaneConfig config, SortedMap<ResourceKey, Object> statuses) {
@@ -73,8 +95,30 @@ public record TranslationResult(DataPlaneConfig config, SortedMap<ResourceKey, O
                     .ifPresent(c -> lines.add(line(key, "listener " + l.getName(), c)));
               }
             }
-            case HTTPRouteStatus s -> {
-              for (RouteParentStatus p : s.getParents()) {
+            case ListenerSetStatus s -> {
+              notTrue(s.getConditions(), GatewayConditionType.ACCEPTED)
+                  .ifPresent(c -> lines.add(line(key, null, c)));
+              for (ListenerEntryStatus l : s.getListeners()) {
+                firstNotTrue(
+                        l.getConditions(),
+                        ListenerConditionType.ACCEPTED,
+                        ListenerConditionType.RESOLVED_REFS,
+                        ListenerConditionType.PROGRAMMED)
+                    .ifPresent(c -> lines.add(line(key, "listener " + l.getName(), c)));
+              }
+            }
+            case PolicyStatus s -> {
+              for (PolicyAncestorStatus a : s.getAncestors()) {
+                firstNotTrue(
+                        a.getConditions(),
+                        RouteConditionType.ACCEPTED,
+                        RouteConditionType.RESOLVED_REFS)
+                    .ifPresent(
+                        c -> lines.add(line(key, "ancestor " + describe(a.getAncestorRef()), c)));
+              }
+            }
+            case Object s when parents(s) != null -> {
+              for (RouteParentStatus p : parents(s)) {
                 var c =
                     firstNotTrue(
                         p.getConditions(),
@@ -96,8 +140,8 @@ public record TranslationResult(DataPlaneConfig config, SortedMap<ResourceKey, O
 
   /**
    * A deep copy of a resource carrying its computed status, or the resource itself (the same
-   * object) when Archway computed no status for it. For an HTTPRoute, the parent entries other
-   * controllers wrote are kept after Archway's own.
+   * object) when Archway computed no status for it. For a route (a policy), the parent (ancestor)
+   * entries other controllers wrote are kept after Archway's own.
    */
   @SuppressWarnings("unchecked")
   public <T extends HasMetadata> T withStatus(T resource) {
@@ -110,24 +154,88 @@ public record TranslationResult(DataPlaneConfig config, SortedMap<ResourceKey, O
           (T) new GatewayClassBuilder(gc).withStatus(s).build();
       case Gateway g when status instanceof GatewayStatus s ->
           (T) new GatewayBuilder(g).withStatus(s).build();
-      case HTTPRoute r when status instanceof HTTPRouteStatus s ->
-          (T) new HTTPRouteBuilder(r).withStatus(mergeParents(r, s)).build();
+      case HTTPRoute r when status instanceof HTTPRouteStatus s -> {
+        HTTPRouteStatus merged = new HTTPRouteStatus();
+        merged.setParents(
+            mergeParents(
+                s.getParents(), r.getStatus() == null ? null : r.getStatus().getParents()));
+        yield (T) new HTTPRouteBuilder(r).withStatus(merged).build();
+      }
+      case GRPCRoute r when status instanceof GRPCRouteStatus s -> {
+        GRPCRouteStatus merged = new GRPCRouteStatus();
+        merged.setParents(
+            mergeParents(
+                s.getParents(), r.getStatus() == null ? null : r.getStatus().getParents()));
+        yield (T) new GRPCRouteBuilder(r).withStatus(merged).build();
+      }
+      case TLSRoute r when status instanceof TLSRouteStatus s -> {
+        TLSRouteStatus merged = new TLSRouteStatus();
+        merged.setParents(
+            mergeParents(
+                s.getParents(), r.getStatus() == null ? null : r.getStatus().getParents()));
+        yield (T) new TLSRouteBuilder(r).withStatus(merged).build();
+      }
+      case TCPRoute r when status instanceof TCPRouteStatus s -> {
+        TCPRouteStatus merged = new TCPRouteStatus();
+        merged.setParents(
+            mergeParents(
+                s.getParents(), r.getStatus() == null ? null : r.getStatus().getParents()));
+        yield (T) new TCPRouteBuilder(r).withStatus(merged).build();
+      }
+      case UDPRoute r when status instanceof UDPRouteStatus s -> {
+        UDPRouteStatus merged = new UDPRouteStatus();
+        merged.setParents(
+            mergeParents(
+                s.getParents(), r.getStatus() == null ? null : r.getStatus().getParents()));
+        yield (T) new UDPRouteBuilder(r).withStatus(merged).build();
+      }
+      case ListenerSet ls when status instanceof ListenerSetStatus s ->
+          (T) new ListenerSetBuilder(ls).withStatus(s).build();
+      case BackendTLSPolicy p when status instanceof PolicyStatus s ->
+          (T) new BackendTLSPolicyBuilder(p).withStatus(mergeAncestors(s, p.getStatus())).build();
       default -> resource;
     };
   }
 
-  private static HTTPRouteStatus mergeParents(HTTPRoute route, HTTPRouteStatus ours) {
-    List<RouteParentStatus> parents = new ArrayList<>(ours.getParents());
-    if (route.getStatus() != null && route.getStatus().getParents() != null) {
-      for (RouteParentStatus p : route.getStatus().getParents()) {
+  /** Archway's parent entries, then those other controllers wrote. */
+  private static List<RouteParentStatus> mergeParents(
+      List<RouteParentStatus> ours, List<RouteParentStatus> existing) {
+    List<RouteParentStatus> parents = new ArrayList<>(ours);
+    if (existing != null) {
+      for (RouteParentStatus p : existing) {
         if (!ArchwayApi.CONTROLLER_NAME.equals(p.getControllerName())) {
           parents.add(p);
         }
       }
     }
-    HTTPRouteStatus merged = new HTTPRouteStatus();
-    merged.setParents(parents);
+    return parents;
+  }
+
+  /** Archway's ancestor entries, then those other controllers wrote. */
+  private static PolicyStatus mergeAncestors(PolicyStatus ours, PolicyStatus existing) {
+    List<PolicyAncestorStatus> ancestors = new ArrayList<>(ours.getAncestors());
+    if (existing != null && existing.getAncestors() != null) {
+      for (PolicyAncestorStatus a : existing.getAncestors()) {
+        if (!ArchwayApi.CONTROLLER_NAME.equals(a.getControllerName())) {
+          ancestors.add(a);
+        }
+      }
+    }
+    PolicyStatus merged = new PolicyStatus();
+    merged.setAncestors(ancestors);
     return merged;
+  }
+
+  /** The parent entries of a route status of any kind, or null for other statuses. */
+  static List<RouteParentStatus> parents(Object status) {
+    return switch (status) {
+      case HTTPRouteStatus s -> s.getParents();
+      case GRPCRouteStatus s -> s.getParents();
+      case TLSRouteStatus s -> s.getParents();
+      case TCPRouteStatus s -> s.getParents();
+      case UDPRouteStatus s -> s.getParents();
+      default -> null;
+    };
   }
 
   private static Optional<Condition> notTrue(List<Condition> conditions, ConditionType type) {

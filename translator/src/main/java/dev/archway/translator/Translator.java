@@ -7,6 +7,9 @@ import dev.archway.ir.DataPlaneConfig;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.TCPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.TLSRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.UDPRoute;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -16,8 +19,9 @@ import java.util.TreeMap;
 
 /**
  * Translates a snapshot of resources into the data plane's configuration and the statuses of the
- * resources Archway owns. A pure function: no I/O, no clock, no shared state, so the same input
- * always gives the same output and it can run offline ({@code archway translate}).
+ * resources Archway owns. A pure function: no I/O, no clock (the time certificates are checked
+ * against is {@link RuntimeFacts#now()}), no shared state, so the same input always gives the same
+ * output and it can run offline ({@code archway translate}).
  */
 public final class Translator {
   private Translator() {}
@@ -33,22 +37,27 @@ public final class Translator {
     Objects.requireNonNull(snapshot, "snapshot");
     Objects.requireNonNull(facts, "facts");
     SortedMap<ResourceKey, Object> statuses = new TreeMap<>();
+    ResourceIndex index = new ResourceIndex(snapshot);
 
     // 1. GatewayClasses: which classes are Archway's.
     Set<String> classes = GatewayClasses.process(snapshot.list(GatewayClass.class), statuses);
 
-    // 2. Gateways of those classes, with their listeners validated.
+    // 2. Gateways of those classes, with their listeners validated and certificates resolved.
     Map<String, GatewayContext> gateways = new LinkedHashMap<>();
     for (Gateway gateway : snapshot.list(Gateway.class)) {
       if (gateway.getSpec() != null && classes.contains(gateway.getSpec().getGatewayClassName())) {
-        GatewayContext gw = Listeners.process(gateway);
+        GatewayContext gw = Listeners.process(gateway, index, facts.now());
         gateways.put(gw.namespacedName(), gw);
       }
     }
 
-    // 3. HTTPRoutes attached to those Gateways; backends resolved along the way.
-    BackendResolver backends = new BackendResolver(new ResourceIndex(snapshot));
-    statuses.putAll(HttpRoutes.process(snapshot.list(HTTPRoute.class), gateways, backends));
+    // 3. Routes attached to those Gateways; backends resolved along the way.
+    BackendResolver backends = new BackendResolver(index);
+    RouteParents.Parents parents = new RouteParents.Parents(gateways, Map.of());
+    statuses.putAll(HttpRoutes.process(snapshot.list(HTTPRoute.class), parents, backends));
+    statuses.putAll(L4Routes.processTls(snapshot.list(TLSRoute.class), parents, backends));
+    statuses.putAll(L4Routes.processTcp(snapshot.list(TCPRoute.class), parents, backends));
+    statuses.putAll(L4Routes.processUdp(snapshot.list(UDPRoute.class), parents, backends));
 
     // 4. The IR, then the Gateway statuses (they count the routes attached in step 3).
     DataPlaneConfig config = IrBuilder.build(gateways.values(), backends.destinations());

@@ -12,6 +12,7 @@ import dev.archway.ir.IrCodec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,14 +22,20 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Golden tests: {@code testdata/<case>.in.yaml} (plus the shared {@code testdata/base/base.yaml})
- * is translated and printed as {@code problems:}, {@code statuses:} and {@code ir:}, which must
- * equal {@code <case>.out.yaml}. Run with {@code -Dgolden.update=true} to rewrite the .out files,
- * then read every diff before committing it.
+ * Golden tests: {@code testdata/<case>.in.yaml} (plus the shared {@code testdata/base/base.yaml}
+ * and {@code testdata/base/tls.yaml}, evaluated at {@link #NOW}) is translated and printed as
+ * {@code problems:}, {@code statuses:} and {@code ir:}, which must equal {@code <case>.out.yaml}.
+ * Run with {@code -Dgolden.update=true} to rewrite the .out files, then read every diff before
+ * committing it.
  */
 class GoldenTest {
   private static final Path TESTDATA = Path.of("src/test/resources/testdata");
   private static final Path BASE = TESTDATA.resolve("base/base.yaml");
+  private static final Path TLS = TESTDATA.resolve("base/tls.yaml");
+
+  /** The time certificates are checked against, so that goldens do not depend on the clock. */
+  static final Instant NOW = Instant.parse("2027-01-01T00:00:00Z");
+
   private static final boolean UPDATE = Boolean.getBoolean("golden.update");
 
   /**
@@ -61,7 +68,8 @@ class GoldenTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void translate(String name) throws IOException {
-    LoadResult loaded = ManifestLoader.load(List.of(BASE, TESTDATA.resolve(name + ".in.yaml")));
+    LoadResult loaded =
+        ManifestLoader.load(List.of(BASE, TLS, TESTDATA.resolve(name + ".in.yaml")));
     assertThat(loaded.warnings()).as("load warnings").isEmpty();
     ResourceSnapshot snapshot = loaded.snapshot();
     String before = ResourceWriter.toYamlDocuments(snapshot.all());
@@ -100,7 +108,8 @@ class GoldenTest {
         .filter(e -> name.contains(e.getKey()))
         .map(Map.Entry::getValue)
         .findFirst()
-        .orElse(RuntimeFacts.NONE);
+        .orElse(RuntimeFacts.NONE)
+        .withNow(NOW);
   }
 
   static String render(TranslationResult result) {

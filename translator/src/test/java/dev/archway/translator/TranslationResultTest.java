@@ -96,11 +96,12 @@ class TranslationResultTest {
             load("gateway-invalid-listener-unsupported-protocol"), RuntimeFacts.NONE);
 
     assertThat(result.problems())
-        .hasSize(5)
+        .hasSize(3)
         .isSorted()
         .contains(
-            "Gateway/default/gw: listener https: Accepted=False UnsupportedProtocol:"
-                + " spec.listeners[1].protocol: \"HTTPS\" is not supported yet (expected: HTTP)");
+            "Gateway/default/gw: listener invalid: Accepted=False UnsupportedProtocol:"
+                + " spec.listeners[1].protocol: \"INVALID\" is not supported (expected: HTTP,"
+                + " HTTPS, TLS, TCP or UDP)");
   }
 
   @Test

@@ -5,11 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.archway.api.snapshot.ResourceSnapshot;
 import dev.archway.api.v1alpha1.Backend;
+import dev.archway.api.v1alpha1.ProxyConfig;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerSet;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.TCPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.TLSRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.UDPRoute;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,6 +119,82 @@ class ManifestLoaderTest {
     assertThat(backend.getSpec().getEndpoints().get(1).getFqdn().getHostname())
         .isEqualTo("localhost");
     assertThat(snapshot.list(GatewayClass.class).get(0).getMetadata().getNamespace()).isNull();
+  }
+
+  @Test
+  void deprecatedVersionsOfEveryGatewayApiKindReadAsV1() throws IOException {
+    write(
+        "kinds.yaml",
+        """
+        apiVersion: gateway.networking.k8s.io/v1alpha2
+        kind: TLSRoute
+        metadata: {name: tls-a2}
+        spec: {hostnames: [a.example.com], rules: [{backendRefs: [{name: s, port: 443}]}]}
+        ---
+        apiVersion: gateway.networking.k8s.io/v1alpha3
+        kind: TLSRoute
+        metadata: {name: tls-a3}
+        spec: {hostnames: [b.example.com]}
+        ---
+        apiVersion: gateway.networking.k8s.io/v1alpha2
+        kind: TCPRoute
+        metadata: {name: tcp}
+        spec: {rules: [{backendRefs: [{name: s, port: 9000}]}]}
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: UDPRoute
+        metadata: {name: udp}
+        spec: {rules: [{backendRefs: [{name: dns, port: 53}]}]}
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: GRPCRoute
+        metadata: {name: grpc}
+        spec: {rules: [{matches: [{method: {service: a.B, method: C}}]}]}
+        ---
+        apiVersion: gateway.networking.k8s.io/v1alpha3
+        kind: BackendTLSPolicy
+        metadata: {name: btls}
+        spec:
+          targetRefs: [{group: "", kind: Service, name: s}]
+          validation: {hostname: s.example.com, wellKnownCACertificates: System}
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: ListenerSet
+        metadata: {name: ls}
+        spec:
+          parentRef: {name: gw}
+          listeners: [{name: extra, port: 8080, protocol: HTTP}]
+        ---
+        apiVersion: archway.dev/v1alpha1
+        kind: ProxyConfig
+        metadata: {name: proxy}
+        spec:
+          provider:
+            kubernetes:
+              deployment: {replicas: 2, resources: {limits: {cpu: "1"}}}
+              service: {type: ClusterIP, annotations: {a: b}}
+          logging: {level: debug}
+          concurrency: 4
+        """);
+
+    LoadResult result = ManifestLoader.load(List.of(dir));
+
+    assertThat(result.warnings()).isEmpty();
+    ResourceSnapshot snapshot = result.snapshot();
+    assertThat(snapshot.list(TLSRoute.class)).hasSize(2);
+    assertThat(snapshot.list(TLSRoute.class).get(0).getApiVersion())
+        .isEqualTo("gateway.networking.k8s.io/v1alpha2");
+    assertThat(snapshot.list(TCPRoute.class)).hasSize(1);
+    assertThat(snapshot.list(UDPRoute.class)).hasSize(1);
+    assertThat(snapshot.list(GRPCRoute.class).get(0).getSpec().getRules()).hasSize(1);
+    assertThat(snapshot.list(BackendTLSPolicy.class).get(0).getSpec().getValidation().getHostname())
+        .isEqualTo("s.example.com");
+    assertThat(snapshot.list(ListenerSet.class).get(0).getSpec().getListeners()).hasSize(1);
+    ProxyConfig proxy = snapshot.list(ProxyConfig.class).get(0);
+    assertThat(proxy.getSpec().getProvider().getKubernetes().getDeployment().getReplicas())
+        .isEqualTo(2);
+    assertThat(proxy.getSpec().getConcurrency()).isEqualTo(4);
+    assertThat(proxy.getMetadata().getNamespace()).isEqualTo("default");
   }
 
   @Test
