@@ -61,6 +61,7 @@ public final class DataPlane implements AutoCloseable {
   private final ProxyContext proxy;
   private final Map<ListenerKey, BoundListener> bound = new LinkedHashMap<>();
   private boolean closed;
+  private volatile boolean draining;
 
   /** A listening socket and the connections it accepted. */
   private record BoundListener(Channel serverChannel, ChannelGroup connections) {}
@@ -75,7 +76,8 @@ public final class DataPlane implements AutoCloseable {
             transport.ioHandlerFactory());
     this.upstreams =
         new UpstreamPools(transport, options.connectTimeout(), options.upstreamIdleTimeout());
-    this.proxy = new ProxyContext(table::get, upstreams, options.drainTimeout());
+    this.proxy =
+        new ProxyContext(table::get, upstreams, options.drainTimeout(), options.edgeLimits());
   }
 
   /** Starts the event loops; nothing listens until {@link #apply} is called. */
@@ -176,6 +178,24 @@ public final class DataPlane implements AutoCloseable {
             TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * Whether the data plane is shutting down: set by {@link #beginDrain()} or {@link #close()}. A
+   * readiness probe reads it, so that load balancers stop sending new connections here while the
+   * open ones finish.
+   */
+  public boolean draining() {
+    return draining;
+  }
+
+  /**
+   * Fails readiness ({@link #draining()}) and keeps serving normally, so that endpoints can be
+   * removed before {@link #close()} stops accepting (SIGTERM: beginDrain, a propagation delay, then
+   * close).
+   */
+  public void beginDrain() {
+    draining = true;
+  }
+
   /** The compiled routing currently served. */
   public RouteTable routeTable() {
     return table.get();
@@ -198,11 +218,14 @@ public final class DataPlane implements AutoCloseable {
   }
 
   /**
-   * Stops gracefully: closes every listening socket, lets in-flight requests finish for up to the
-   * drain timeout, then closes what is left and stops the event loops.
+   * Stops gracefully: fails readiness, closes every listening socket, tells open connections to
+   * drain (HTTP/2 GOAWAY; HTTP/1 {@code Connection: close} on the response in flight, idle ones
+   * close at once), lets in-flight requests finish for up to the drain timeout, then closes what is
+   * left and stops the event loops.
    */
   @Override
   public void close() {
+    draining = true;
     List<BoundListener> listeners;
     synchronized (this) {
       if (closed) {

@@ -1,5 +1,6 @@
 package dev.archway.dataplane;
 
+import dev.archway.dataplane.proxy.EdgeLimits;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -12,13 +13,15 @@ import java.util.Objects;
  *     DataPlane#close()}
  * @param upstreamIdleTimeout how long an unused upstream connection stays pooled
  * @param nativeTransport use epoll when the native library loads (NIO otherwise)
+ * @param edgeLimits limits and timeouts that protect listeners from clients
  */
 public record DataPlaneOptions(
     int workers,
     Duration connectTimeout,
     Duration drainTimeout,
     Duration upstreamIdleTimeout,
-    boolean nativeTransport) {
+    boolean nativeTransport,
+    EdgeLimits edgeLimits) {
   public DataPlaneOptions {
     if (workers < 1) {
       throw new IllegalArgumentException("workers: " + workers + " (expected: >= 1)");
@@ -26,35 +29,45 @@ public record DataPlaneOptions(
     Objects.requireNonNull(connectTimeout, "connectTimeout");
     Objects.requireNonNull(drainTimeout, "drainTimeout");
     Objects.requireNonNull(upstreamIdleTimeout, "upstreamIdleTimeout");
+    Objects.requireNonNull(edgeLimits, "edgeLimits");
   }
 
-  /** One worker per available processor, 5 s connect, 10 s drain, 60 s idle, epoll if possible. */
+  /**
+   * One worker per available processor, 5 s connect, 10 s drain, 60 s idle, epoll if possible,
+   * {@link EdgeLimits#defaults()}.
+   */
   public static DataPlaneOptions defaults() {
     return new DataPlaneOptions(
         Runtime.getRuntime().availableProcessors(),
         Duration.ofSeconds(5),
         Duration.ofSeconds(10),
         Duration.ofSeconds(60),
-        true);
+        true,
+        EdgeLimits.defaults());
   }
 
   public DataPlaneOptions withWorkers(int workers) {
     return new DataPlaneOptions(
-        workers, connectTimeout, drainTimeout, upstreamIdleTimeout, nativeTransport);
+        workers, connectTimeout, drainTimeout, upstreamIdleTimeout, nativeTransport, edgeLimits);
   }
 
   public DataPlaneOptions withDrainTimeout(Duration drainTimeout) {
     return new DataPlaneOptions(
-        workers, connectTimeout, drainTimeout, upstreamIdleTimeout, nativeTransport);
+        workers, connectTimeout, drainTimeout, upstreamIdleTimeout, nativeTransport, edgeLimits);
   }
 
   public DataPlaneOptions withConnectTimeout(Duration connectTimeout) {
     return new DataPlaneOptions(
-        workers, connectTimeout, drainTimeout, upstreamIdleTimeout, nativeTransport);
+        workers, connectTimeout, drainTimeout, upstreamIdleTimeout, nativeTransport, edgeLimits);
   }
 
   public DataPlaneOptions withNativeTransport(boolean nativeTransport) {
     return new DataPlaneOptions(
-        workers, connectTimeout, drainTimeout, upstreamIdleTimeout, nativeTransport);
+        workers, connectTimeout, drainTimeout, upstreamIdleTimeout, nativeTransport, edgeLimits);
+  }
+
+  public DataPlaneOptions withEdgeLimits(EdgeLimits edgeLimits) {
+    return new DataPlaneOptions(
+        workers, connectTimeout, drainTimeout, upstreamIdleTimeout, nativeTransport, edgeLimits);
   }
 }

@@ -11,12 +11,17 @@ import java.util.function.Supplier;
  *
  * @param routeTable reads the current table; called once per request
  * @param drainTimeout how long an HTTP/2 connection may finish its streams after GOAWAY
+ * @param limits what protects the listeners from clients
  */
 public record ProxyContext(
-    Supplier<RouteTable> routeTable, UpstreamPools upstreams, Duration drainTimeout) {
+    Supplier<RouteTable> routeTable,
+    UpstreamPools upstreams,
+    Duration drainTimeout,
+    EdgeLimits limits) {
   public ProxyContext {
     Objects.requireNonNull(routeTable, "routeTable");
     Objects.requireNonNull(upstreams, "upstreams");
     Objects.requireNonNull(drainTimeout, "drainTimeout");
+    Objects.requireNonNull(limits, "limits");
   }
 }

@@ -58,7 +58,8 @@ class ProxyHandlerTest {
         new ProxyContext(
             () -> table,
             new UpstreamPools(Transport.nio(), Duration.ofSeconds(1), Duration.ofSeconds(1)),
-            Duration.ofSeconds(1));
+            Duration.ofSeconds(1),
+            EdgeLimits.defaults());
     channel =
         new EmbeddedChannel(new ProxyHandler(proxy, new ListenerKey("127.0.0.1", PORT), false));
   }
