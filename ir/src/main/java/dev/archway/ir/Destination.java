@@ -7,7 +7,8 @@ import java.util.Objects;
  * A set of interchangeable endpoints, such as one port of one Service.
  *
  * @param name {@code service/<namespace>/<name>/<port>} or {@code backend/<namespace>/<name>}
- * @param protocol how to talk to the endpoints
+ * @param protocol how to talk to the endpoints over HTTP; TCP, TLS and UDP listeners ignore it and
+ *     pipe bytes
  * @param endpoints the ready endpoints, sorted; empty means 503
  * @param tls TLS to the endpoints (from a BackendTLSPolicy), or null for plaintext. The {@code
  *     protocol} still applies on top: HTTP/1.1 over TLS, or HTTP/2 over TLS (ALPN {@code h2}) for
