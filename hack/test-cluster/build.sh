@@ -97,16 +97,17 @@ if [[ ! -f "${TC_CRD_DIR}/experimental/.complete" || ! -f "${TC_CRD_DIR}/standar
     [[ -d "${src}" ]] || die "missing ${src}"
     rm -rf "${TC_CRD_DIR:?}/${channel}"
     mkdir -p "${TC_CRD_DIR}/${channel}"
-    # Only the CRD files (the directory may hold a kustomization.yaml).
+    # The CRDs and the bundle's ValidatingAdmissionPolicy (safe-upgrades),
+    # without kustomization.yaml.
     for f in "${src}"/*.yaml; do
-      grep -q '^kind: CustomResourceDefinition' "${f}" || continue
+      [[ "$(basename "${f}")" != kustomization.yaml ]] || continue
       cp "${f}" "${TC_CRD_DIR}/${channel}/"
       chmod 0644 "${TC_CRD_DIR}/${channel}/$(basename "${f}")"
     done
     count="$(find "${TC_CRD_DIR}/${channel}" -name '*.yaml' | wc -l)"
     [[ "${count}" -gt 0 ]] || die "no CRDs found in ${src}"
     touch "${TC_CRD_DIR}/${channel}/.complete"
-    log "gateway-api ${channel} CRDs: ${count} files"
+    log "gateway-api ${channel} channel: ${count} manifests"
   done
 fi
 

@@ -215,9 +215,22 @@ keyUsage=critical,digitalSignature,keyEncipherment
 extendedKeyUsage=clientAuth"
     sign admin "/O=system:masters/CN=archway-admin" "${client_ext}"
     sign kube-controller-manager "/CN=system:kube-controller-manager" "${client_ext}"
+    # Front proxy (request-header authentication, used by API aggregation): a
+    # CA of its own, as kubeadm does.
+    openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 3650 \
+      -keyout front-proxy-ca.key -out front-proxy-ca.crt -subj "/CN=archway-test-front-proxy-ca" \
+      -addext "basicConstraints=critical,CA:TRUE" \
+      -addext "keyUsage=critical,keyCertSign,cRLSign,digitalSignature" 2>/dev/null
+    openssl req -new -newkey rsa:2048 -nodes -sha256 -keyout front-proxy-client.key \
+      -out front-proxy-client.csr -subj "/CN=front-proxy-client" 2>/dev/null
+    printf '%s\n' "${client_ext}" >front-proxy-client.ext
+    openssl x509 -req -in front-proxy-client.csr -CA front-proxy-ca.crt -CAkey front-proxy-ca.key \
+      -CAcreateserial -days 3650 -sha256 -extfile front-proxy-client.ext \
+      -out front-proxy-client.crt 2>/dev/null
+    rm -f front-proxy-client.csr front-proxy-client.ext
     openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out sa.key 2>/dev/null
     openssl pkey -in sa.key -pubout -out sa.pub 2>/dev/null
-    chmod 0644 ca.crt apiserver.crt admin.crt kube-controller-manager.crt sa.pub
+    chmod 0644 ./*.crt sa.pub
   ) || die "certificate generation failed"
 
   # write_kubeconfig FILE USER CERT KEY SERVER
@@ -293,12 +306,20 @@ EOF
       --tls-cert-file="${pki}/apiserver.crt" \
       --tls-private-key-file="${pki}/apiserver.key" \
       --client-ca-file="${pki}/ca.crt" \
+      --requestheader-client-ca-file="${pki}/front-proxy-ca.crt" \
+      --requestheader-allowed-names=front-proxy-client \
+      --requestheader-username-headers=X-Remote-User \
+      --requestheader-group-headers=X-Remote-Group \
+      --requestheader-extra-headers-prefix=X-Remote-Extra- \
+      --proxy-client-cert-file="${pki}/front-proxy-client.crt" \
+      --proxy-client-key-file="${pki}/front-proxy-client.key" \
       --authorization-mode=RBAC \
       --anonymous-auth=true \
       --service-account-issuer=https://kubernetes.default.svc.cluster.local \
       --service-account-key-file="${pki}/sa.pub" \
       --service-account-signing-key-file="${pki}/sa.key" \
       --service-cluster-ip-range="${service_cidr}" \
+      --endpoint-reconciler-type=none \
       --allow-privileged=true \
       --profiling=false \
       --v=1
@@ -382,18 +403,20 @@ fi
 # ---- CRDs ---------------------------------------------------------------------------------------
 k() { "${kubectl}" --kubeconfig="${kubeconfig}" "$@"; }
 
-# apply_and_wait PATH...: server-side apply (CRDs are too big for the
-# last-applied annotation), then wait for the CRDs among them to be Established.
+# apply_and_wait LABEL KUBECTL-APPLY-ARGS...: server-side apply (CRDs are too
+# big for the last-applied annotation), then wait for the CRDs among them to be
+# Established.
 apply_and_wait() {
-  local out crds=()
+  local label="$1" out crds=()
+  shift
   out="$(k apply --server-side --force-conflicts --field-manager=archway-test-cluster \
-    -o name "$@")" || die "kubectl apply failed for: $*"
+    -o name "$@")" || die "kubectl apply failed for ${label}: $*"
   mapfile -t crds < <(printf '%s\n' "${out}" | grep '^customresourcedefinition' || true)
   if [[ "${#crds[@]}" -gt 0 ]]; then
     k wait --for=condition=Established --timeout="${timeout_s}s" "${crds[@]}" >/dev/null \
       || die "CRDs did not become Established: ${crds[*]}"
   fi
-  log "applied $(printf '%s\n' "${out}" | grep -c .) objects (${#crds[@]} CRDs Established) from: $*"
+  log "${label}: applied $(printf '%s\n' "${out}" | grep -c .) objects, ${#crds[@]} CRDs Established"
 }
 
 if [[ "${channel}" != none ]]; then
@@ -403,11 +426,11 @@ if [[ "${channel}" != none ]]; then
   mapfile -t gw_rest < <(find "${gw_dir}" -maxdepth 1 -name '*_vap_*.yaml' | sort)
   args=()
   for f in "${gw_crds[@]}"; do args+=(-f "${f}"); done
-  apply_and_wait "${args[@]}"
+  apply_and_wait "Gateway API CRDs" "${args[@]}"
   if [[ "${#gw_rest[@]}" -gt 0 ]]; then
     args=()
     for f in "${gw_rest[@]}"; do args+=(-f "${f}"); done
-    apply_and_wait "${args[@]}"
+    apply_and_wait "Gateway API admission policy" "${args[@]}"
   fi
   log "Gateway API ${TC_GWAPI_VERSION} ${channel} channel installed"
 fi
@@ -417,7 +440,7 @@ if [[ -n "${ARCHWAY_EXTRA_CRDS:-}" ]]; then
   for p in "${extra[@]}"; do
     [[ -n "${p}" ]] || continue
     [[ -e "${p}" ]] || die "ARCHWAY_EXTRA_CRDS: ${p} does not exist"
-    apply_and_wait -R -f "${p}"
+    apply_and_wait "${p}" -R -f "${p}"
   done
 fi
 
