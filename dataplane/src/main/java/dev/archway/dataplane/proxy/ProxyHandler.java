@@ -7,6 +7,7 @@ import dev.archway.dataplane.routing.ListenerKey;
 import dev.archway.dataplane.routing.ListenerRoutes;
 import dev.archway.dataplane.routing.RequestTarget;
 import dev.archway.dataplane.routing.RouteRequest;
+import dev.archway.dataplane.tls.TlsSession;
 import dev.archway.ir.HttpFilter;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -134,6 +135,15 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
       redirect(backend.filters().redirect(), routing);
     } else if (backend.upstream() == null) {
       respondLocally(HttpResponseStatus.INTERNAL_SERVER_ERROR, "invalid backend", false);
+      TlsSession tls = TlsSession.of(ctx.channel());
+      if (tls != null
+          && routes != null
+          && tls.misdirected(routes.virtualHostName(routing.host()))) {
+        // GatewayHTTPSListenerDetectMisdirectedRequests: the Host belongs to another listener of
+        // this port than the one whose certificate the SNI chose (RFC 9110 §15.5.20).
+        respondLocally(HttpResponseStatus.MISDIRECTED_REQUEST, "misdirected request", false);
+        return;
+      }
     } else {
       InetSocketAddress endpoint = backend.upstream().nextEndpoint();
       if (endpoint == null) {
@@ -154,7 +164,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
     String pathAndQuery = target.rawQuery() == null ? path : path + "?" + target.rawQuery();
     HttpRequest upstreamRequest =
-        ProxyHeaders.upstreamRequest(request, pathAndQuery, clientIp(), filters);
+        ProxyHeaders.upstreamRequest(request, pathAndQuery, clientIp(), scheme(), filters);
     boolean chunkedAllowed = http2 || !request.protocolVersion().equals(HttpVersion.HTTP_1_0);
     ProxyExchange exchange =
         new ProxyExchange(
@@ -172,7 +182,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
   private void redirect(HttpFilter.RequestRedirect filter, RouteRequest routing) {
     String location =
-        RedirectLocation.build(filter, "http", routing.host(), listener.port(), routing.target());
+        RedirectLocation.build(filter, scheme(), routing.host(), listener.port(), routing.target());
     FullHttpResponse response = LocalResponses.redirect(filter.statusCode(), location);
     ProxyHeaders.markClose(response, keepAlive);
     start(new LocalExchange(this, ctx.writeAndFlush(response), keepAlive), false);
@@ -252,6 +262,11 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     ctx.fireUserEventTriggered(evt);
+  }
+
+  /** The scheme the client used: https when the connection was terminated by an HTTPS listener. */
+  private String scheme() {
+    return TlsSession.of(ctx.channel()) == null ? "http" : "https";
   }
 
   @Override

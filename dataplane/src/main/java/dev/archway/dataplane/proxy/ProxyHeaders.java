@@ -46,6 +46,19 @@ final class ProxyHeaders {
    */
   static HttpRequest upstreamRequest(
       HttpRequest in, String pathAndQuery, String clientIp, List<FilterChain> filters) {
+    return upstreamRequest(in, pathAndQuery, clientIp, "http", filters);
+  }
+
+  /**
+   * As {@link #upstreamRequest(HttpRequest, String, String, List)}, for a client that used {@code
+   * scheme} ({@code https} on HTTPS listeners), which X-Forwarded-Proto reports.
+   */
+  static HttpRequest upstreamRequest(
+      HttpRequest in,
+      String pathAndQuery,
+      String clientIp,
+      String scheme,
+      List<FilterChain> filters) {
     HttpHeaders headers = in.headers().copy();
     boolean hasBody = HttpUtil.isTransferEncodingChunked(in) || HttpUtil.isContentLengthSet(in);
     removeHopByHop(headers);
@@ -60,7 +73,7 @@ final class ProxyHeaders {
     List<String> forwarded = headers.getAll(X_FORWARDED_FOR);
     String xff = forwarded.isEmpty() ? clientIp : String.join(", ", forwarded) + ", " + clientIp;
     headers.set(X_FORWARDED_FOR, xff);
-    headers.set(X_FORWARDED_PROTO, "http");
+    headers.set(X_FORWARDED_PROTO, scheme);
     HttpRequest out =
         new DefaultHttpRequest(HttpVersion.HTTP_1_1, in.method(), pathAndQuery, headers);
     for (FilterChain chain : filters) {

@@ -38,6 +38,15 @@ public final class ListenerRoutes {
     return host == null ? null : host.find(request);
   }
 
+  /**
+   * The IR name of the virtual host (Gateway listener) that serves {@code host} ({@link
+   * RouteRequest#host()}), or null when none does; HTTPS compares it with the one SNI chose.
+   */
+  public String virtualHostName(String host) {
+    VirtualHostRoutes vhost = byHostname.mostSpecific(host);
+    return vhost == null ? null : vhost.name();
+  }
+
   void dump(StringBuilder out) {
     out.append("listener ").append(name).append(' ').append(key).append('\n');
     for (VirtualHostRoutes host : virtualHosts) {

@@ -1,0 +1,1055 @@
+#!/usr/bin/env python3
+"""Archway data-plane benchmark: Archway against Envoy, nginx and HAProxy on one machine.
+
+Started by bench/run.sh, which installs the peers and the load tools first. This file generates
+every configuration from bench/templates (numbers and fixed paths only), starts the backend and the
+proxies for one scenario at a time, runs the load interleaved over rounds, stops everything, and
+writes results.json, results.csv and summary.md. Standard library only.
+"""
+
+import argparse
+import base64
+import csv
+import datetime
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import string
+import subprocess
+import sys
+import time
+
+BENCH = os.path.dirname(os.path.abspath(__file__))
+TEMPLATES = os.path.join(BENCH, "templates")
+HOST = "127.0.0.1"
+SNI = "bench.example.com"
+
+# Ports: the backend, then one block of ports per target (http, h2c, https, passthrough, admin).
+BACKEND = {"http": 18080, "h2c": 18081, "tls": 18443}
+PORT_BASE = {"archway": 20000, "envoy": 21000, "nginx": 22000, "haproxy": 23000}
+PORT_OFFSET = {"http": 0, "h2c": 1, "https": 2, "pass": 3, "admin": 9}
+
+PROXIES = ["archway", "envoy", "nginx", "haproxy"]
+ALL_TARGETS = PROXIES + ["direct"]
+
+
+def port(target, kind):
+    if target == "direct":
+        return {"http": BACKEND["http"], "h2c": BACKEND["h2c"], "https": BACKEND["tls"],
+                "pass": BACKEND["tls"]}[kind]
+    return PORT_BASE[target] + PORT_OFFSET[kind]
+
+
+# --------------------------------------------------------------------------------------------
+# Scenarios. "config" is "full" (1 route; HTTP, h2c, HTTPS and TLS passthrough listeners) or a
+# route count (HTTP listener only). "route" is the index of the route the load hits.
+
+SCENARIOS = {
+    "h1-keepalive": dict(
+        config="full", tool="wrk", listener="http", conns=64, path="/svc/0/hello",
+        what="HTTP/1.1 keep-alive, small response (wrk, 64 connections): requests/s"),
+    "h1-close": dict(
+        config="full", tool="wrk", listener="http", conns=32, path="/svc/0/hello", close=True,
+        what="HTTP/1.1, a new connection per request (wrk, `Connection: close`, 32 connections):"
+             " requests/s"),
+    "h2c": dict(
+        config="full", tool="h2load", listener="h2c", conns=8, streams=16, path="/svc/0/hello",
+        what="HTTP/2 cleartext, prior knowledge, multiplexed (h2load, 8 connections x 16"
+             " streams): requests/s"),
+    "https": dict(
+        config="full", tool="h2load", listener="https", conns=32, streams=1, h1=True,
+        path="/svc/0/hello", tls=True,
+        what="HTTPS (TLS 1.3) HTTP/1.1 keep-alive, small response (h2load --h1, 32"
+             " connections): requests/s"),
+    "https-h2": dict(
+        config="full", tool="h2load", listener="https", conns=8, streams=16, path="/svc/0/hello",
+        tls=True,
+        what="HTTPS (TLS 1.3) HTTP/2 via ALPN, multiplexed (h2load, 8 connections x 16 streams):"
+             " requests/s"),
+    "tls-passthrough": dict(
+        config="full", tool="h2load", listener="pass", conns=8, streams=1, h1=True,
+        path="/svc/0/1m", tls=True, body_mib=1,
+        what="TLS passthrough by SNI to the backend's TLS port, 1 MiB responses (h2load --h1,"
+             " 8 connections): MiB/s"),
+    "stream-1m": dict(
+        config="full", tool="wrk", listener="http", conns=8, path="/svc/0/1m", body_mib=1,
+        what="HTTP/1.1 keep-alive, a 1 MiB response streamed through (wrk, 8 connections):"
+             " MiB/s"),
+    "routes-1": dict(
+        config=1, tool="wrk", listener="http", conns=64, route=0,
+        what="HTTP/1.1 keep-alive with 1 route (HTTP listener only): requests/s; peak RSS"),
+    "routes-1k": dict(
+        config=1000, tool="wrk", listener="http", conns=64, route=999,
+        what="as routes-1 with 1,000 routes, the request hitting the last-defined route"),
+    "routes-10k": dict(
+        config=10000, tool="wrk", listener="http", conns=64, route=9999,
+        what="as routes-1 with 10,000 routes, the request hitting the last-defined route;"
+             " peak RSS"),
+    "latency": dict(
+        config="full", tool="openloop", listener="http", conns=32, path="/svc/0/hello",
+        fractions=(0.25, 0.5),
+        what="latency below saturation: open-loop at 25 % and 50 % of Envoy's h1-keepalive"
+             " saturation rate (bench/tools/openloop, 32 connections): p50/p99/p99.9"),
+    "control-plane": dict(
+        config=None, tool=None, targets=["archway"], sizes=(10, 10000),
+        what="Archway only: time from a file change (write + rename) to the first 200 on the"
+             " new route, at 10 and 10,000 routes"),
+}
+DEFAULT_ORDER = list(SCENARIOS)
+
+
+def scenario_path(sc):
+    if "route" in sc:
+        return "/svc/%d/hello" % sc["route"]
+    return sc["path"]
+
+
+# --------------------------------------------------------------------------------------------
+# Processes. Every server is started in its own session; its process group id is written to
+# pids.txt so run.sh's EXIT trap can end it even if this script is killed.
+
+class Procs:
+    def __init__(self, pid_file):
+        self.pid_file = pid_file
+        self.live = {}
+
+    def start(self, name, argv, log, cpus=None, env=None):
+        if cpus:
+            argv = ["taskset", "-c", cpus] + argv
+        out = open(log, "ab")
+        p = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                             start_new_session=True, env=env)
+        out.close()
+        self.live[name] = p
+        with open(self.pid_file, "a") as f:
+            f.write("%d\n" % p.pid)
+        return p
+
+    def stop(self, name):
+        p = self.live.pop(name, None)
+        if p is None:
+            return
+        for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+            if p.poll() is not None:
+                break
+            try:
+                os.killpg(p.pid, sig)
+            except ProcessLookupError:
+                break
+            try:
+                p.wait(wait)
+            except subprocess.TimeoutExpired:
+                pass
+        # Children left in the group (nginx workers) go with a last SIGKILL to the group.
+        try:
+            os.killpg(p.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+    def stop_all(self):
+        for name in list(self.live):
+            self.stop(name)
+
+
+def tree_pids(pid):
+    pids, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        pids.append(p)
+        try:
+            for task in os.listdir("/proc/%d/task" % p):
+                with open("/proc/%d/task/%s/children" % (p, task)) as f:
+                    todo.extend(int(c) for c in f.read().split())
+        except OSError:
+            pass
+    return pids
+
+
+def vm_hwm_mib(pid):
+    """Peak RSS (VmHWM) of a process and its children, summed, in MiB."""
+    total = 0
+    for p in tree_pids(pid):
+        try:
+            with open("/proc/%d/status" % p) as f:
+                for line in f:
+                    if line.startswith("VmHWM:"):
+                        total += int(line.split()[1])
+        except OSError:
+            pass
+    return round(total / 1024.0, 1)
+
+
+def port_free(p):
+    s = socket.socket()
+    try:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind((HOST, p))
+        return True
+    except OSError:
+        return False
+    finally:
+        s.close()
+
+
+def run_bounded(argv, timeout, cpus=None):
+    if cpus:
+        argv = ["taskset", "-c", cpus] + argv
+    p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                         stdin=subprocess.DEVNULL, start_new_session=True, text=True)
+    try:
+        out, _ = p.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        out, _ = p.communicate()
+        return 124, out
+    return p.returncode, out
+
+
+# --------------------------------------------------------------------------------------------
+# Configuration generation.
+
+def render(name, **values):
+    with open(os.path.join(TEMPLATES, name)) as f:
+        return string.Template(f.read()).substitute(**values)
+
+
+def write(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def make_tls(run, env):
+    d = os.path.join(run, "tls")
+    os.makedirs(d, exist_ok=True)
+    cert, key = os.path.join(d, "cert.pem"), os.path.join(d, "key.pem")
+    if not os.path.exists(cert):
+        subprocess.run(
+            ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+             "-nodes", "-days", "30", "-subj", "/CN=" + SNI, "-addext",
+             "subjectAltName=DNS:" + SNI, "-keyout", key, "-out", cert],
+            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        with open(os.path.join(d, "combined.pem"), "w") as f:
+            f.write(open(cert).read() + open(key).read())
+
+
+def user_line():
+    return "user root;" if os.geteuid() == 0 else ""
+
+
+def gen_backend(run, env):
+    d = os.path.join(run, "backend")
+    os.makedirs(os.path.join(d, "tmp"), exist_ok=True)
+    os.makedirs(os.path.join(d, "files"), exist_ok=True)
+    blob = os.path.join(d, "files", "1m.bin")
+    if not os.path.exists(blob):
+        with open(blob, "wb") as f:
+            f.write(b"x" * (1 << 20))
+    write(os.path.join(d, "nginx.conf"),
+          render("backend-nginx.conf", run=run, user=user_line(), backend_http=BACKEND["http"],
+                 backend_h2c=BACKEND["h2c"], backend_tls=BACKEND["tls"]))
+    return ["nginx", "-p", d, "-c", os.path.join(d, "nginx.conf"),
+            "-e", os.path.join(d, "error.log")]
+
+
+def gen_nginx(run, env, workers, routes, full):
+    d = os.path.join(run, "nginx")
+    os.makedirs(os.path.join(d, "tmp"), exist_ok=True)
+    locs = "".join("    location /svc/%d/ {\n      proxy_pass http://app;\n    }\n" % i
+                   for i in range(routes))
+    extra = ""
+    if full:
+        extra = ("    listen 127.0.0.1:%d http2 backlog=4096;\n"
+                 "    listen 127.0.0.1:%d ssl http2 backlog=4096;"
+                 % (port("nginx", "h2c"), port("nginx", "https")))
+    write(os.path.join(d, "nginx.conf"),
+          render("nginx.conf", run=run, user=user_line(), workers=workers,
+                 stream_module=env["stream_module"], backend_http=BACKEND["http"],
+                 backend_tls=BACKEND["tls"], http_port=port("nginx", "http"),
+                 pass_port=port("nginx", "pass"), extra_listens=extra, routes=locs))
+    return ["nginx", "-p", d, "-c", os.path.join(d, "nginx.conf"),
+            "-e", os.path.join(d, "error.log")]
+
+
+def gen_haproxy(run, env, workers, routes, full):
+    d = os.path.join(run, "haproxy")
+    os.makedirs(d, exist_ok=True)
+    rules = "".join("  use_backend app if { path_beg /svc/%d/ }\n" % i for i in range(routes))
+    extra = ""
+    if full:
+        extra = ("  bind 127.0.0.1:%d proto h2 backlog 4096\n"
+                 "  bind 127.0.0.1:%d ssl crt %s alpn h2,http/1.1 backlog 4096"
+                 % (port("haproxy", "h2c"), port("haproxy", "https"),
+                    os.path.join(run, "tls", "combined.pem")))
+    write(os.path.join(d, "haproxy.cfg"),
+          render("haproxy.cfg", run=run, workers=workers, backend_http=BACKEND["http"],
+                 backend_tls=BACKEND["tls"], http_port=port("haproxy", "http"),
+                 pass_port=port("haproxy", "pass"), extra_binds=extra, routes=rules))
+    return ["haproxy", "-db", "-f", os.path.join(d, "haproxy.cfg")]
+
+
+def gen_envoy(run, env, workers, routes, full):
+    d = os.path.join(run, "envoy")
+    os.makedirs(d, exist_ok=True)
+    rts = "".join("              - match: {prefix: /svc/%d/}\n"
+                  "                route: {cluster: app}\n" % i for i in range(routes))
+    extra, tls = "", ""
+    if full:
+        extra = ("    additional_addresses:\n"
+                 "    - address:\n"
+                 "        socket_address: {address: 127.0.0.1, port_value: %d}"
+                 % port("envoy", "h2c"))
+        tls = render("envoy-tls-listeners.yaml", run=run, https_port=port("envoy", "https"),
+                     pass_port=port("envoy", "pass"), routes=rts)
+    write(os.path.join(d, "envoy.yaml"),
+          render("envoy.yaml", admin_port=port("envoy", "admin"), http_port=port("envoy", "http"),
+                 additional_addresses=extra, routes=rts, tls_listeners=tls,
+                 backend_http=BACKEND["http"], backend_tls=BACKEND["tls"]))
+    return [env["envoy"], "-c", os.path.join(d, "envoy.yaml"), "--concurrency", str(workers),
+            "--disable-hot-restart", "--log-level", "warn"]
+
+
+ARCHWAY_ROUTE = """---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: route-%(i)d
+  namespace: default
+spec:
+  parentRefs:
+%(parents)s  rules:
+  - matches:
+    - path:
+        type: PathPrefix
+        value: /svc/%(i)d
+    backendRefs:
+    - group: archway.dev
+      kind: Backend
+      name: app
+"""
+
+
+def archway_routes(routes, sections):
+    parents = "".join("  - name: bench\n    sectionName: %s\n" % s for s in sections)
+    return "".join(ARCHWAY_ROUTE % dict(i=i, parents=parents) for i in range(routes))
+
+
+def gen_archway(run, env, workers, routes, full, target="archway"):
+    d = os.path.join(run, target, "config")
+    os.makedirs(d, exist_ok=True)
+    extra = ""
+    sections = ["http"]
+    if full:
+        sections = ["http", "h2c", "https"]
+        extra = ("  - name: h2c\n    protocol: HTTP\n    port: %d\n"
+                 "  - name: https\n    protocol: HTTPS\n    port: %d\n"
+                 "    tls:\n      mode: Terminate\n      certificateRefs:\n"
+                 "      - name: bench-cert\n"
+                 "  - name: tls\n    protocol: TLS\n    port: %d\n"
+                 "    tls:\n      mode: Passthrough\n"
+                 % (port(target, "h2c"), port(target, "https"), port(target, "pass")))
+        tls_dir = os.path.join(run, "tls")
+        b64 = lambda p: base64.b64encode(open(os.path.join(tls_dir, p), "rb").read()).decode()
+        write(os.path.join(d, "tls.yaml"),
+              render("archway-tls.yaml", cert_b64=b64("cert.pem"), key_b64=b64("key.pem"),
+                     backend_tls=BACKEND["tls"]))
+    write(os.path.join(d, "gateway.yaml"),
+          render("archway-gateway.yaml", http_port=port(target, "http"), extra_listeners=extra,
+                 backend_http=BACKEND["http"]))
+    write(os.path.join(d, "routes.yaml"), archway_routes(routes, sections))
+    return [env["archway"], "run", "-f", d, "--workers", str(workers),
+            "--admin-address", "%s:%d" % (HOST, port(target, "admin"))]
+
+
+GENERATORS = {"nginx": gen_nginx, "haproxy": gen_haproxy, "envoy": gen_envoy,
+              "archway": gen_archway}
+
+
+# --------------------------------------------------------------------------------------------
+# Probes and load tools.
+
+def url(target, sc):
+    listener = sc["listener"]
+    p = port(target, listener)
+    scheme = "https" if sc.get("tls") else "http"
+    host = SNI if sc.get("tls") else HOST
+    return "%s://%s:%d%s" % (scheme, host, p, scenario_path(sc)), p
+
+
+def probe(target, sc):
+    """One request the way the scenario's load sends it; returns the HTTP status or 0."""
+    u, p = url(target, sc)
+    argv = ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "3"]
+    if sc["listener"] == "h2c":
+        argv.append("--http2-prior-knowledge")
+    if sc.get("tls"):
+        argv += ["-k", "--tlsv1.3", "--resolve", "%s:%d:%s" % (SNI, p, HOST)]
+    rc, out = run_bounded(argv + [u], 10)
+    try:
+        return int(out.strip()[-3:])
+    except ValueError:
+        return 0
+
+
+UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3}
+
+
+def to_ms(text):
+    m = re.match(r"([\d.]+)(us|ms|s|m)$", text)
+    return float(m.group(1)) * UNITS[m.group(2)] if m else None
+
+
+def parse_wrk(out):
+    r = {}
+    m = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    r["rps"] = float(m.group(1)) if m else None
+    for pct, key in (("50", "p50_ms"), ("99", "p99_ms")):
+        m = re.search(r"^\s+%s%%\s+(\S+)" % pct, out, re.M)
+        r[key] = to_ms(m.group(1)) if m else None
+    m = re.search(r"(\d+) requests in", out)
+    r["requests"] = int(m.group(1)) if m else 0
+    errs = 0
+    m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    if m:
+        # wrk counts a server closing a `Connection: close` exchange as a read error; count
+        # only connect errors, write errors and timeouts.
+        errs = int(m.group(1)) + int(m.group(3)) + int(m.group(4))
+    m = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    r["errors"] = errs + (int(m.group(1)) if m else 0)
+    return r
+
+
+def parse_h2load(out):
+    r = {}
+    m = re.search(r"finished in [\d.]+\w+, ([\d.]+) req/s", out)
+    r["rps"] = float(m.group(1)) if m else None
+    m = re.search(r"requests: (\d+) total, \d+ started, (\d+) done, (\d+) succeeded, (\d+) failed,"
+                  r" (\d+) errored, (\d+) timeout", out)
+    r["requests"] = int(m.group(3)) if m else 0
+    r["errors"] = (int(m.group(4)) + int(m.group(5)) + int(m.group(6))) if m else 0
+    m = re.search(r"status codes: \d+ 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx", out)
+    if m:
+        r["errors"] += sum(int(x) for x in m.groups())
+    m = re.search(r"time for request:\s+\S+\s+\S+\s+(\S+)", out)
+    r["mean_ms"] = to_ms(m.group(1)) if m else None
+    m = re.search(r"TLS Protocol: (\S+)", out)
+    if m:
+        r["tls"] = m.group(1)
+    return r
+
+
+def load_argv(target, sc, seconds, env, threads, rate=None):
+    u, p = url(target, sc)
+    tool = sc["tool"]
+    if tool == "wrk":
+        argv = ["wrk", "-t%d" % threads, "-c%d" % sc["conns"], "-d%ds" % seconds, "--latency"]
+        if sc.get("close"):
+            argv += ["-H", "Connection: close"]
+        return argv + [u]
+    if tool == "h2load":
+        argv = ["h2load", "-t%d" % threads, "-c%d" % sc["conns"], "-m%d" % sc.get("streams", 1),
+                "-D%d" % seconds]
+        if sc.get("h1"):
+            argv.append("--h1")
+        if sc.get("tls"):
+            argv.append("--connect-to=%s:%d" % (HOST, p))
+        return argv + [u]
+    if tool == "openloop":
+        return [env["openloop"], "-addr", "%s:%d" % (HOST, p), "-path", scenario_path(sc),
+                "-c", str(sc["conns"]), "-rate", "%d" % rate, "-d", "%ds" % seconds]
+    raise ValueError(tool)
+
+
+def run_load(target, sc, seconds, env, cpus, threads, rate=None):
+    argv = load_argv(target, sc, seconds, env, threads, rate)
+    rc, out = run_bounded(argv, seconds + 30, cpus)
+    if sc["tool"] == "wrk":
+        r = parse_wrk(out)
+    elif sc["tool"] == "h2load":
+        r = parse_h2load(out)
+    else:
+        try:
+            j = json.loads(out.strip().splitlines()[-1])
+            r = dict(rps=j["achieved_rps"], p50_ms=j["p50_ms"], p99_ms=j["p99_ms"],
+                     p999_ms=j["p999_ms"], max_ms=j["max_ms"], requests=j["requests"],
+                     errors=j["errors"] + j["non_2xx"], target_rps=j["target_rps"])
+        except (ValueError, IndexError, KeyError):
+            r = dict(rps=None, errors=0, requests=0)
+    if sc.get("body_mib") and r.get("rps") is not None:
+        r["mib_s"] = round(r["rps"] * sc["body_mib"], 1)
+    r["rc"] = rc
+    if r.get("rps") is None:
+        r["output"] = out[-2000:]
+    return r
+
+
+# --------------------------------------------------------------------------------------------
+# Running one scenario.
+
+class Bench:
+    def __init__(self, args, env, out):
+        self.args, self.env, self.out = args, env, out
+        self.run_dir = os.path.join(out, "run")
+        os.makedirs(self.run_dir, exist_ok=True)
+        self.procs = Procs(os.path.join(out, "pids.txt"))
+        self.results = []   # one dict per measurement
+        self.memory = []    # {scenario, workers, target, vmhwm_mib}
+        self.status = []    # {scenario, workers, target, status, detail}
+        self.startup = []   # {scenario, workers, target, ready_s}
+        self.control = []   # control-plane results
+        self.envoy_saturation = {}
+
+    def log(self, msg):
+        line = "[%s] %s" % (datetime.datetime.now().strftime("%H:%M:%S"), msg)
+        print(line, flush=True)
+        with open(os.path.join(self.out, "bench.log"), "a") as f:
+            f.write(line + "\n")
+
+    def cpus(self, workers):
+        """proxy, backend, load cpu lists (None when pinning does not apply) and load threads."""
+        n = len(os.sched_getaffinity(0))
+        cpu = sorted(os.sched_getaffinity(0))
+        if self.args.no_pin or n < workers + 1:
+            return None, None, None, max(1, min(2, n))
+        proxy = ",".join(str(c) for c in cpu[:workers])
+        if n >= workers + 2:
+            backend = str(cpu[workers])
+            load = ",".join(str(c) for c in cpu[workers + 1:])
+            return proxy, backend, load, n - workers - 1
+        shared = str(cpu[workers])
+        return proxy, shared, shared, 1
+
+    def start_backend(self, run, workers):
+        _, bcpu, _, _ = self.cpus(workers)
+        argv = gen_backend(run, self.env)
+        self.procs.start("backend", argv, os.path.join(run, "backend", "out.log"), bcpu)
+        deadline = time.time() + 15
+        while time.time() < deadline:
+            if probe("direct", dict(listener="http", path="/svc/0/hello")) == 200:
+                return
+            time.sleep(0.1)
+        raise RuntimeError("the backend (nginx) did not answer; see %s/backend" % run)
+
+    def start_target(self, target, sc, run, workers, routes, full):
+        pcpu = self.cpus(workers)[0]
+        argv = GENERATORS[target](run, self.env, workers, routes, full)
+        log = os.path.join(run, target, "out.log")
+        env = None
+        if target == "archway" and self.args.archway_java_opts:
+            env = dict(os.environ, ARCHWAY_JAVA_OPTS=self.args.archway_java_opts)
+        t0 = time.time()
+        proc = self.procs.start(target, argv, log, pcpu, env)
+        limit = 60 + routes * 0.02
+        while time.time() - t0 < limit:
+            if proc.poll() is not None:
+                return None, "exited with %s (see %s)" % (proc.returncode, os.path.relpath(log, self.out))
+            if probe(target, dict(listener="http", path="/svc/%d/hello" % (routes - 1))) == 200:
+                return time.time() - t0, None
+            time.sleep(0.2)
+        return None, "no 200 on its HTTP listener within %d s" % limit
+
+    def scenario(self, name, workers):
+        sc = SCENARIOS[name]
+        if name == "control-plane":
+            return self.control_plane(workers)
+        routes = 1 if sc["config"] == "full" else sc["config"]
+        full = sc["config"] == "full"
+        run = os.path.join(self.run_dir, "%s-w%d" % (name, workers))
+        os.makedirs(run, exist_ok=True)
+        make_tls(run, self.env)
+        pcpu, bcpu, lcpu, threads = self.cpus(workers)
+        targets = [t for t in self.args.targets if t in sc.get("targets", ALL_TARGETS)]
+        self.log("== %s, %d worker(s): %s" % (name, workers, sc["what"]))
+        try:
+            self.start_backend(run, workers)
+            live = []
+            for t in targets:
+                if t == "direct":
+                    live.append(t)
+                    continue
+                ready, err = self.start_target(t, sc, run, workers, routes, full)
+                if err:
+                    self.note(name, workers, t, "failed", err)
+                    self.procs.stop(t)
+                    continue
+                self.startup.append(dict(scenario=name, workers=workers, target=t,
+                                         ready_s=round(ready, 2)))
+                code = probe(t, sc)
+                if code != 200:
+                    if t == "archway" and sc.get("tls"):
+                        self.note(name, workers, t, "not available yet",
+                                  "probe answered %s" % (code or "no connection"))
+                    else:
+                        self.note(name, workers, t, "failed", "probe answered %s" % code)
+                    self.procs.stop(t)
+                    continue
+                live.append(t)
+            if sc["tool"] == "openloop":
+                self.latency_rounds(name, sc, workers, live, lcpu)
+            else:
+                self.rounds(name, sc, workers, live, lcpu, threads)
+            for t in live:
+                if t in self.procs.live:
+                    self.memory.append(dict(scenario=name, workers=workers, target=t,
+                                            vmhwm_mib=vm_hwm_mib(self.procs.live[t].pid)))
+        finally:
+            self.procs.stop_all()
+
+    def note(self, scenario, workers, target, status, detail):
+        self.log("   %s: %s (%s)" % (target, status, detail))
+        self.status.append(dict(scenario=scenario, workers=workers, target=target, status=status,
+                                detail=detail))
+
+    def rounds(self, name, sc, workers, live, lcpu, threads):
+        for t in live:
+            run_load(t, sc, self.args.warmup, self.env, lcpu, threads)
+        for r in range(self.args.rounds):
+            for t in live:
+                res = run_load(t, sc, self.args.duration, self.env, lcpu, threads)
+                res.update(scenario=name, workers=workers, target=t, round=r)
+                self.results.append(res)
+                self.log("   round %d %-8s %s" % (r + 1, t, brief(res)))
+
+    def envoy_rate(self, workers, sc, lcpu, threads, live):
+        key = workers
+        if key in self.envoy_saturation:
+            return self.envoy_saturation[key]
+        xs = [x["rps"] for x in self.results if x["scenario"] == "h1-keepalive"
+              and x["workers"] == workers and x["target"] == "envoy" and x.get("rps")]
+        if xs:
+            rate = statistics.median(xs)
+        elif "envoy" in live:
+            probe_sc = dict(SCENARIOS["h1-keepalive"], listener="http")
+            rs = [run_load("envoy", probe_sc, self.args.duration, self.env, lcpu, threads)
+                  .get("rps") or 0 for _ in range(2)]
+            rate = max(rs)
+        else:
+            rate = 0
+        self.envoy_saturation[key] = rate
+        return rate
+
+    def latency_rounds(self, name, sc, workers, live, lcpu):
+        threads = self.cpus(workers)[3]
+        sat = self.envoy_rate(workers, sc, lcpu, threads, live)
+        if not sat:
+            self.log("   no Envoy saturation rate: latency skipped")
+            return
+        self.log("   Envoy saturation (h1-keepalive median): %.0f req/s" % sat)
+        warm = dict(SCENARIOS["h1-keepalive"], path=sc["path"])
+        for t in live:
+            run_load(t, warm, self.args.warmup, self.env, lcpu, threads)
+        for frac in sc["fractions"]:
+            rate = int(sat * frac)
+            sub = "%s@%d%%" % (name, int(frac * 100))
+            for r in range(self.args.rounds):
+                for t in live:
+                    res = run_load(t, sc, self.args.duration, self.env, lcpu, threads, rate)
+                    res.update(scenario=sub, workers=workers, target=t, round=r)
+                    self.results.append(res)
+                    self.log("   %s round %d %-8s %s" % (sub, r + 1, t, brief(res)))
+
+    def control_plane(self, workers):
+        sc = SCENARIOS["control-plane"]
+        if "archway" not in self.args.targets:
+            return
+        changes = self.args.changes
+        for size in sc["sizes"]:
+            name = "control-plane-%d" % size
+            run = os.path.join(self.run_dir, "%s-w%d" % (name, workers))
+            os.makedirs(run, exist_ok=True)
+            self.log("== %s, %d worker(s): %d changes" % (name, workers, changes))
+            try:
+                self.start_backend(run, workers)
+                ready, err = self.start_target("archway", sc, run, workers, size, False)
+                if err:
+                    self.note(name, workers, "archway", "failed", err)
+                    continue
+                self.startup.append(dict(scenario=name, workers=workers, target="archway",
+                                         ready_s=round(ready, 2)))
+                cfg = os.path.join(run, "archway", "config")
+                times = []
+                for k in range(changes):
+                    ms = self.one_change(cfg, run, k)
+                    times.append(ms)
+                    self.log("   change %d: %s" % (k + 1, "%.1f ms" % ms if ms else "timed out"))
+                    time.sleep(0.3)
+                ok = sorted(x for x in times if x is not None)
+                entry = dict(scenario=name, workers=workers, routes=size, changes=changes,
+                             timeouts=changes - len(ok), samples_ms=[round(x, 1) for x in times
+                                                                     if x is not None])
+                if ok:
+                    entry.update(median_ms=round(statistics.median(ok), 1),
+                                 p99_ms=round(nearest_rank(ok, 0.99), 1),
+                                 max_ms=round(ok[-1], 1), min_ms=round(ok[0], 1))
+                self.control.append(entry)
+                self.memory.append(dict(scenario=name, workers=workers, target="archway",
+                                        vmhwm_mib=vm_hwm_mib(self.procs.live["archway"].pid)))
+            finally:
+                self.procs.stop_all()
+
+    def one_change(self, cfg, run, k):
+        """Write a route file beside the others (write + rename), time the first 200 on it."""
+        text = ARCHWAY_ROUTE % dict(i=100000 + k, parents="  - name: bench\n    sectionName: http\n")
+        text = text.replace("name: route-%d" % (100000 + k), "name: probe")
+        tmp = os.path.join(run, "probe.yaml.tmp")
+        with open(tmp, "w") as f:
+            f.write(text)
+        path = "/svc/%d/hello" % (100000 + k)
+        conn = http.client.HTTPConnection(HOST, port("archway", "http"), timeout=2)
+        os.replace(tmp, os.path.join(cfg, "probe.yaml"))
+        t0 = time.monotonic()
+        deadline = t0 + 10
+        try:
+            while time.monotonic() < deadline:
+                try:
+                    conn.request("GET", path)
+                    resp = conn.getresponse()
+                    resp.read()
+                    if resp.status == 200:
+                        return (time.monotonic() - t0) * 1000
+                except (OSError, http.client.HTTPException):
+                    conn.close()
+                    conn = http.client.HTTPConnection(HOST, port("archway", "http"), timeout=2)
+                time.sleep(0.002)
+            return None
+        finally:
+            conn.close()
+
+
+def nearest_rank(sorted_xs, q):
+    k = max(0, min(len(sorted_xs) - 1, int(-(-q * len(sorted_xs) // 1)) - 1))
+    return sorted_xs[k]
+
+
+def brief(r):
+    if r.get("rps") is None:
+        return "no result (rc %s): %s" % (r.get("rc"), (r.get("output") or "").strip()[-300:])
+    s = "%.0f req/s" % r["rps"]
+    if r.get("mib_s") is not None:
+        s += ", %.0f MiB/s" % r["mib_s"]
+    for k in ("p50_ms", "p99_ms", "p999_ms"):
+        if r.get(k) is not None:
+            s += ", %s %.2f ms" % (k[:-3], r[k])
+    if r.get("errors"):
+        s += ", %d errors" % r["errors"]
+    return s
+
+
+# --------------------------------------------------------------------------------------------
+# Summaries.
+
+def metric_of(scenario):
+    if scenario.startswith("latency"):
+        return "p99_ms", "p99 ms (lower is better)"
+    if SCENARIOS.get(scenario, {}).get("body_mib"):
+        return "mib_s", "MiB/s"
+    return "rps", "req/s"
+
+
+def summarize(results):
+    """Per (scenario, workers, target): median, min, max, spread and per-round ratios."""
+    rows = []
+    keys = []
+    for x in results:
+        k = (x["scenario"], x["workers"])
+        if k not in keys:
+            keys.append(k)
+    for scenario, workers in keys:
+        metric, label = metric_of(scenario)
+        by_target = {}
+        for x in results:
+            if x["scenario"] == scenario and x["workers"] == workers and x.get(metric) is not None:
+                by_target.setdefault(x["target"], {})[x["round"]] = x
+        for target in ALL_TARGETS:
+            if target not in by_target:
+                continue
+            rounds = by_target[target]
+            vals = [rounds[r][metric] for r in sorted(rounds)]
+            med = statistics.median(vals)
+            row = dict(scenario=scenario, workers=workers, target=target, metric=label,
+                       median=med, min=min(vals), max=max(vals), rounds=len(vals),
+                       spread_pct=round(100.0 * (max(vals) - min(vals)) / med, 1) if med else None,
+                       errors=sum(rounds[r].get("errors", 0) for r in rounds))
+            for other in ("envoy", "nginx", "haproxy", "direct"):
+                if other in by_target and other != target:
+                    ratios = [rounds[r][metric] / by_target[other][r][metric]
+                              for r in rounds if r in by_target[other]
+                              and by_target[other][r][metric]]
+                    if ratios:
+                        row["x_" + other] = round(statistics.median(ratios), 3)
+            for k in ("p50_ms", "p99_ms", "p999_ms"):
+                ks = [rounds[r][k] for r in rounds if rounds[r].get(k) is not None]
+                if ks:
+                    row[k] = round(statistics.median(ks), 3)
+            rows.append(row)
+    return rows
+
+
+def fmt(v, digits=0):
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        if digits == 0 and abs(v) < 100:
+            return "%.2f" % v
+        return ("%%.%df" % digits) % v
+    return str(v)
+
+
+def targets_check(rows, control, memory):
+    """The issue's targets, each met / not met / not measured."""
+    def row(s, w, t):
+        for r in rows:
+            if r["scenario"] == s and r["workers"] == w and r["target"] == t:
+                return r
+        return None
+    out = []
+    for w in sorted({r["workers"] for r in rows} | {c["workers"] for c in control}):
+        a = row("h1-keepalive", w, "archway")
+        for peer, key in (("Envoy", "x_envoy"), ("nginx", "x_nginx")):
+            v = a.get(key) if a else None
+            out.append(("HTTP/1.1 keep-alive RPS >= 1.0x %s (%d worker%s)" % (peer, w, "s" * (w > 1)),
+                        v is not None and v >= 1.0, "%.2fx" % v if v is not None else None))
+        a, e = row("latency@50%", w, "archway"), row("latency@50%", w, "envoy")
+        if a and e:
+            out.append(("p99 at half of Envoy's saturation rate <= Envoy's (%d)" % w,
+                        a["median"] <= e["median"],
+                        "%.2f ms vs %.2f ms" % (a["median"], e["median"])))
+        else:
+            out.append(("p99 at half of Envoy's saturation rate <= Envoy's (%d)" % w, False, None))
+        r1, r10 = row("routes-1", w, "archway"), row("routes-10k", w, "archway")
+        if r1 and r10:
+            v = r10["median"] / r1["median"]
+            out.append(("RPS at 10,000 routes >= 0.95x RPS at 1 route (%d)" % w, v >= 0.95,
+                        "%.2fx" % v))
+        else:
+            out.append(("RPS at 10,000 routes >= 0.95x RPS at 1 route (%d)" % w, False, None))
+        p = row("tls-passthrough", w, "archway")
+        v = p.get("x_direct") if p else None
+        out.append(("TLS passthrough >= 0.9x direct (%d)" % w, v is not None and v >= 0.9,
+                    "%.2fx" % v if v is not None else None))
+        c = [x for x in control if x["workers"] == w and x["routes"] == 10000 and "p99_ms" in x]
+        out.append(("file change to serving <= 200 ms p99 at 10,000 routes (%d)" % w,
+                    bool(c) and c[0]["p99_ms"] <= 200 and not c[0]["timeouts"],
+                    "%.0f ms" % c[0]["p99_ms"] if c else None))
+    return out
+
+
+def markdown(meta, rows, status, memory, control, startup, checks):
+    L = []
+    L.append("# Archway data-plane bench, %s" % meta["started"])
+    L.append("")
+    L.append("Machine: %s, %s CPUs, kernel %s. Rounds: %d x %d s (warm-up %d s). Pinning: %s."
+             % (meta["cpu_model"], meta["cpus"], meta["kernel"], meta["rounds"], meta["duration"],
+                meta["warmup"], meta["pinning"]))
+    L.append("Versions: " + ", ".join("%s %s" % kv for kv in meta["versions"].items()) + ".")
+    L.append("Load average at start: %s; at end: %s." % (meta["loadavg_start"],
+                                                         meta.get("loadavg_end")))
+    L.append("")
+    L.append("Median over rounds; min-max and spread ((max-min)/median); ratios are medians of"
+             " per-round ratios (same round, run back to back).")
+    L.append("")
+    L.append("| scenario | workers | target | metric | median | min-max | spread | x Envoy |"
+             " x nginx | x HAProxy | x direct | p50 ms | p99 ms | p99.9 ms | errors |")
+    L.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        L.append("| %s | %d | %s | %s | %s | %s-%s | %s%% | %s | %s | %s | %s | %s | %s | %s | %s |"
+                 % (r["scenario"], r["workers"], r["target"], r["metric"], fmt(r["median"]),
+                    fmt(r["min"]), fmt(r["max"]), fmt(r["spread_pct"], 1),
+                    fmt(r.get("x_envoy"), 2), fmt(r.get("x_nginx"), 2),
+                    fmt(r.get("x_haproxy"), 2), fmt(r.get("x_direct"), 2),
+                    fmt(r.get("p50_ms"), 2), fmt(r.get("p99_ms"), 2), fmt(r.get("p999_ms"), 2),
+                    r["errors"]))
+    if status:
+        L.append("")
+        L.append("| scenario | workers | target | status | detail |")
+        L.append("|---|---|---|---|---|")
+        for s in status:
+            L.append("| %s | %d | %s | %s | %s |" % (s["scenario"], s["workers"], s["target"],
+                                                     s["status"], s["detail"]))
+    mem = [m for m in memory if m["scenario"] in ("routes-1", "routes-10k", "h1-keepalive")
+           or m["scenario"].startswith("control-plane")]
+    if mem:
+        L.append("")
+        L.append("Peak RSS (VmHWM, process and children, MiB) at the end of the scenario:")
+        L.append("")
+        L.append("| scenario | workers | " + " | ".join(PROXIES) + " |")
+        L.append("|---|---|" + "---|" * len(PROXIES))
+        seen = []
+        for m in mem:
+            k = (m["scenario"], m["workers"])
+            if k in seen:
+                continue
+            seen.append(k)
+            vals = {x["target"]: x["vmhwm_mib"] for x in mem
+                    if (x["scenario"], x["workers"]) == k}
+            L.append("| %s | %d | %s |" % (k[0], k[1], " | ".join(fmt(vals.get(t), 1)
+                                                                  for t in PROXIES)))
+    if control:
+        L.append("")
+        L.append("Control plane (Archway): file change (write + rename) to the first 200 on the"
+                 " new route:")
+        L.append("")
+        L.append("| routes | workers | changes | median ms | p99 ms | min ms | max ms | timeouts |")
+        L.append("|---|---|---|---|---|---|---|---|")
+        for c in control:
+            L.append("| %d | %d | %d | %s | %s | %s | %s | %d |"
+                     % (c["routes"], c["workers"], c["changes"], fmt(c.get("median_ms"), 1),
+                        fmt(c.get("p99_ms"), 1), fmt(c.get("min_ms"), 1), fmt(c.get("max_ms"), 1),
+                        c["timeouts"]))
+    if startup:
+        L.append("")
+        L.append("Start to first 200 (s): " + "; ".join(
+            "%s/%s w%d %.1f" % (s["scenario"], s["target"], s["workers"], s["ready_s"])
+            for s in startup if s["scenario"] in ("routes-10k", "control-plane-10000")))
+    if checks:
+        L.append("")
+        L.append("| target from the issue | result | met |")
+        L.append("|---|---|---|")
+        for what, met, value in checks:
+            L.append("| %s | %s | %s |" % (what, value or "not measured",
+                                           ("met" if met else "not met") if value else "-"))
+    L.append("")
+    return "\n".join(L)
+
+
+# --------------------------------------------------------------------------------------------
+
+def versions(env):
+    def first(argv):
+        try:
+            rc, out = run_bounded(argv, 60)
+            return out.strip().splitlines()[0] if out.strip() else "?"
+        except OSError:
+            return "?"
+    v = {}
+    v["archway"] = first([env["archway"], "version"])
+    v["envoy"] = re.sub(r"^.*version: \S+?/([\d.]+)/.*$", r"\1",
+                        first([env["envoy"], "--version"]) if True else "")
+    v["nginx"] = first(["nginx", "-v"]).replace("nginx version: nginx/", "")
+    v["haproxy"] = first(["haproxy", "-v"]).split()[2]
+    v["wrk"] = first(["wrk", "-v"]).split()[1]
+    v["h2load"] = first(["h2load", "--version"]).split()[-1]
+    return v
+
+
+def machine():
+    model = "?"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return model, len(os.sched_getaffinity(0)), os.uname().release
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--scenarios", default=",".join(DEFAULT_ORDER))
+    ap.add_argument("--rounds", type=int)
+    ap.add_argument("--duration", type=int)
+    ap.add_argument("--warmup", type=int)
+    ap.add_argument("--workers", default="1")
+    ap.add_argument("--targets", default=",".join(ALL_TARGETS))
+    ap.add_argument("--changes", type=int)
+    ap.add_argument("--no-pin", action="store_true")
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--archway-java-opts", default=os.environ.get("ARCHWAY_JAVA_OPTS", ""))
+    args = ap.parse_args()
+    if args.quick:
+        args.rounds = args.rounds or 2
+        args.duration = args.duration or 2
+        args.warmup = args.warmup if args.warmup is not None else 1
+        args.changes = args.changes or 3
+    else:
+        args.rounds = args.rounds or 5
+        args.duration = args.duration or 10
+        args.warmup = args.warmup if args.warmup is not None else 5
+        args.changes = args.changes or 20
+    args.targets = [t for t in args.targets.split(",") if t]
+    for t in args.targets:
+        if t not in ALL_TARGETS:
+            ap.error("--targets: %s (expected some of %s)" % (t, ",".join(ALL_TARGETS)))
+    names = [s for s in args.scenarios.split(",") if s]
+    for s in names:
+        if s not in SCENARIOS:
+            ap.error("--scenarios: %s (expected some of %s)" % (s, ",".join(SCENARIOS)))
+    workers = [int(w) for w in args.workers.split(",")]
+
+    env = dict(archway=os.environ["BENCH_ARCHWAY"], envoy=os.environ["BENCH_ENVOY"],
+               openloop=os.environ["BENCH_OPENLOOP"],
+               stream_module=os.environ.get("BENCH_NGINX_STREAM_MODULE",
+                                            "/usr/lib/nginx/modules/ngx_stream_module.so"))
+    os.makedirs(args.out, exist_ok=True)
+    bench = Bench(args, env, args.out)
+
+    busy = [p for t in PROXIES for p in (port(t, k) for k in PORT_OFFSET) if not port_free(p)]
+    busy += [p for p in BACKEND.values() if not port_free(p)]
+    if busy:
+        sys.exit("bench: ports in use on %s: %s (another bench running?)" % (HOST, busy))
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt()
+    signal.signal(signal.SIGTERM, stop)
+
+    model, ncpu, kernel = machine()
+    p, b, l, _ = bench.cpus(workers[0])
+    meta = dict(started=datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+                cpu_model=model, cpus=ncpu, kernel=kernel, rounds=args.rounds,
+                duration=args.duration, warmup=args.warmup, workers=workers,
+                scenarios=names, targets=args.targets, quick=args.quick,
+                archway_java_opts=args.archway_java_opts,
+                pinning=("proxy on CPU %s, backend on CPU %s, load on CPU %s at %d worker(s)"
+                         % (p, b, l, workers[0])) if p else "none",
+                loadavg_start=open("/proc/loadavg").read().split()[0:3],
+                versions=versions(env), commit=os.environ.get("BENCH_COMMIT", "?"))
+    bench.log("bench: %s" % json.dumps(meta))
+    interrupted = False
+    try:
+        for w in workers:
+            for s in names:
+                try:
+                    bench.scenario(s, w)
+                except RuntimeError as e:
+                    bench.log("   %s: %s" % (s, e))
+                    bench.status.append(dict(scenario=s, workers=w, target="all",
+                                             status="failed", detail=str(e)))
+    except KeyboardInterrupt:
+        interrupted = True
+        bench.log("interrupted: writing what was measured")
+    finally:
+        bench.procs.stop_all()
+    meta["loadavg_end"] = open("/proc/loadavg").read().split()[0:3]
+    meta["interrupted"] = interrupted
+    rows = summarize(bench.results)
+    checks = targets_check(rows, bench.control, bench.memory)
+    with open(os.path.join(args.out, "results.json"), "w") as f:
+        json.dump(dict(meta=meta, summary=rows, results=bench.results, status=bench.status,
+                       memory=bench.memory, control_plane=bench.control, startup=bench.startup,
+                       targets=[dict(target=a, met=b, value=c) for a, b, c in checks]),
+                  f, indent=1)
+    with open(os.path.join(args.out, "results.csv"), "w", newline="") as f:
+        cols = ["scenario", "workers", "target", "metric", "median", "min", "max", "spread_pct",
+                "rounds", "x_envoy", "x_nginx", "x_haproxy", "x_direct", "p50_ms", "p99_ms",
+                "p999_ms", "errors"]
+        w = csv.DictWriter(f, fieldnames=cols, extrasaction="ignore")
+        w.writeheader()
+        for r in rows:
+            w.writerow(r)
+    md = markdown(meta, rows, bench.status, bench.memory, bench.control, bench.startup, checks)
+    with open(os.path.join(args.out, "summary.md"), "w") as f:
+        f.write(md)
+    print()
+    print(md)
+    return 130 if interrupted else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,3 @@
+module archway.dev/bench/openloop
+
+go 1.21
