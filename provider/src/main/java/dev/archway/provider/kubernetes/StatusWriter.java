@@ -1,0 +1,256 @@
+package dev.archway.provider.kubernetes;
+
+import dev.archway.api.snapshot.ResourceKey;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Writes the statuses Archway computed to the {@code /status} subresource, only while this replica
+ * is the leader.
+ *
+ * <p>For each resource: read it (from the informer cache first, so that an unchanged status costs
+ * no request), merge the computed status into the server's ({@link StatusMerge}: other controllers'
+ * route parents kept, stale parents of Archway's dropped, condition times kept while a condition's
+ * status holds), and write only if the result differs ignoring {@code lastTransitionTime}. The
+ * write is an update of the status subresource carrying the {@code resourceVersion} that was read,
+ * so a concurrent change fails with 409 Conflict; the writer then reads the object again from the
+ * server and retries.
+ *
+ * <p>Writes happen on one background thread. Only the newest set of statuses matters: a set
+ * submitted while another is being written replaces any set still waiting.
+ */
+public final class StatusWriter implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(StatusWriter.class);
+  private static final int ATTEMPTS = 5;
+  private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+  private final KubernetesClient client;
+  private final KubernetesSerialization serialization;
+  private final ObjectCache cache;
+  private final Clock clock;
+  private final StatusMerge merge;
+  private final ExecutorService executor;
+  private final AtomicReference<Map<ResourceKey, Object>> latest = new AtomicReference<>();
+  private final AtomicLong writes = new AtomicLong();
+  private volatile boolean leader;
+
+  /**
+   * @param cache objects as the informers see them, or {@link ObjectCache#NONE}
+   * @param controllerName whose route parent entries are Archway's
+   */
+  public StatusWriter(
+      KubernetesClient client, ObjectCache cache, Clock clock, String controllerName) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.serialization = client.getKubernetesSerialization();
+    this.cache = Objects.requireNonNull(cache, "cache");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.merge = new StatusMerge(controllerName);
+    this.controllerName = controllerName;
+    this.executor =
+        Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().daemon().name("archway-status-writer").factory());
+  }
+
+  private final String controllerName;
+
+  /**
+   * Starts or stops writing. On becoming the leader, the statuses submitted last are written at
+   * once (another replica may have written different ones meanwhile).
+   */
+  public void setLeader(boolean isLeader) {
+    leader = isLeader;
+    if (isLeader) {
+      schedule();
+    }
+  }
+
+  /** Whether this writer currently writes. */
+  public boolean isLeader() {
+    return leader;
+  }
+
+  /** How many status updates were sent to the API server (for logs and tests). */
+  public long writes() {
+    return writes.get();
+  }
+
+  /**
+   * Writes these statuses (a translation's, keyed by resource) in the background, if leader.
+   *
+   * @return completes when this set, or a newer one that replaced it, has been handled
+   */
+  public CompletableFuture<Void> submit(Map<ResourceKey, ?> statuses) {
+    latest.set(new TreeMap<>(statuses));
+    return schedule();
+  }
+
+  private CompletableFuture<Void> schedule() {
+    return CompletableFuture.runAsync(this::writeLatest, executor);
+  }
+
+  private void writeLatest() {
+    Map<ResourceKey, Object> statuses = latest.get();
+    if (statuses == null || !leader) {
+      return;
+    }
+    String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
+    int written = 0;
+    for (Map.Entry<ResourceKey, Object> e : statuses.entrySet()) {
+      if (!leader || latest.get() != statuses) {
+        return; // lost leadership, or a newer set is waiting: that one wins
+      }
+      written += write(e.getKey(), toTree(e.getValue()), now) ? 1 : 0;
+    }
+    written += removeStaleParents(statuses, now);
+    if (written > 0) {
+      LOG.info("status written for {} resources", written);
+    }
+  }
+
+  /**
+   * Routes and policies that carry a parent (ancestor) entry of Archway's but for which Archway no
+   * longer computes a status (every parentRef to an Archway Gateway was removed): their entries are
+   * dropped.
+   */
+  private int removeStaleParents(Map<ResourceKey, Object> statuses, String now) {
+    int written = 0;
+    for (WatchedKind kind : WatchedKind.ALL) {
+      if (!kind.statusOwned()) {
+        continue;
+      }
+      for (HasMetadata cached : cache.list(kind.kind())) {
+        ResourceKey key =
+            new ResourceKey(
+                kind.kind(), cached.getMetadata().getNamespace(), cached.getMetadata().getName());
+        if (!statuses.containsKey(key) && namesUs(statusOf(cached)) && leader) {
+          written += write(key, null, now) ? 1 : 0;
+        }
+      }
+    }
+    return written;
+  }
+
+  private boolean namesUs(JsonNode status) {
+    for (String shared : new String[] {"parents", "ancestors"}) {
+      for (JsonNode entry : status.path(shared)) {
+        if (controllerName.equals(entry.path("controllerName").asString(null))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Writes one status if it differs; returns whether it wrote. */
+  private boolean write(ResourceKey key, ObjectNode desired, String now) {
+    Optional<WatchedKind> kind = WatchedKind.byKind(key.kind());
+    if (kind.isEmpty()) {
+      LOG.warn("no status written for {}: not a watched kind", key);
+      return false;
+    }
+    Optional<HasMetadata> cached = cache.get(key);
+    for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+      HasMetadata current =
+          attempt == 0 && cached.isPresent() ? cached.get() : read(key, kind.get());
+      if (current == null) {
+        return false; // deleted meanwhile
+      }
+      JsonNode existing = statusOf(current);
+      ObjectNode merged = merge.merge(desired, existing, now);
+      if (StatusMerge.same(merged, existing)) {
+        return false;
+      }
+      if (!leader) {
+        return false;
+      }
+      try {
+        update(key, kind.get(), current, merged);
+        writes.incrementAndGet();
+        return true;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() == 409) {
+          LOG.debug("conflict writing the status of {}; reading it again", key);
+          continue;
+        }
+        if (e.getCode() == 404) {
+          return false;
+        }
+        LOG.warn("writing the status of {} failed: {}", key, e.getMessage());
+        return false;
+      }
+    }
+    LOG.warn("status of {} not written: still conflicting after {} attempts", key, ATTEMPTS);
+    return false;
+  }
+
+  private HasMetadata read(ResourceKey key, WatchedKind kind) {
+    Resource<GenericKubernetesResource> resource = resource(key, kind);
+    return resource.get();
+  }
+
+  private void update(ResourceKey key, WatchedKind kind, HasMetadata current, ObjectNode status) {
+    GenericKubernetesResource generic =
+        serialization.unmarshal(serialization.asJson(current), GenericKubernetesResource.class);
+    // The object's resourceVersion stays: the update fails with 409 if someone wrote in between.
+    generic.setAdditionalProperty("status", JSON.convertValue(status, Map.class));
+    MixedOperation<GenericKubernetesResource, ?, Resource<GenericKubernetesResource>> op =
+        client.genericKubernetesResources(ResourceDefinitionContext.fromResourceType(kind.type()));
+    if (kind.namespaced()) {
+      op.inNamespace(key.namespace()).resource(generic).updateStatus();
+    } else {
+      op.resource(generic).updateStatus();
+    }
+  }
+
+  private Resource<GenericKubernetesResource> resource(ResourceKey key, WatchedKind kind) {
+    MixedOperation<GenericKubernetesResource, ?, Resource<GenericKubernetesResource>> op =
+        client.genericKubernetesResources(ResourceDefinitionContext.fromResourceType(kind.type()));
+    return kind.namespaced()
+        ? op.inNamespace(key.namespace()).withName(key.name())
+        : op.withName(key.name());
+  }
+
+  /** The object's status as JSON (an empty object when it has none). */
+  private JsonNode statusOf(HasMetadata resource) {
+    JsonNode status = JSON.readTree(serialization.asJson(resource)).get("status");
+    return status == null ? JSON.createObjectNode() : status;
+  }
+
+  /** A computed status object as JSON, parsed back so that numbers compare like the server's. */
+  private ObjectNode toTree(Object status) {
+    JsonNode tree = JSON.readTree(serialization.asJson(status));
+    if (!tree.isObject()) {
+      throw new IllegalArgumentException("status is not an object: " + tree);
+    }
+    return (ObjectNode) tree;
+  }
+
+  @Override
+  public void close() {
+    leader = false;
+    executor.shutdownNow();
+  }
+}

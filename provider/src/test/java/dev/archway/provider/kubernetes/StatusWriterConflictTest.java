@@ -1,0 +1,94 @@
+package dev.archway.provider.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.archway.api.snapshot.ResourceKey;
+import dev.archway.api.v1alpha1.ArchwayApi;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** A 409 Conflict makes the writer read the object again and merge into the fresh copy. */
+@EnableKubernetesMockClient
+class StatusWriterConflictTest {
+  static KubernetesClient client;
+  static KubernetesMockServer server;
+
+  private static final String PATH =
+      "/apis/gateway.networking.k8s.io/v1/namespaces/default/httproutes/web";
+
+  private static HTTPRoute route(String resourceVersion, String theirMessage) {
+    HTTPRoute route =
+        new HTTPRouteBuilder()
+            .withNewMetadata()
+            .withName("web")
+            .withNamespace("default")
+            .withGeneration(3L)
+            .withResourceVersion(resourceVersion)
+            .endMetadata()
+            .withNewStatus()
+            .withParents(
+                StatusWriterTest.parent(
+                    "theirs", "example.com/other", "True", "2025-01-01T00:00:00Z"))
+            .endStatus()
+            .build();
+    route.getStatus().getParents().get(0).getConditions().get(0).setMessage(theirMessage);
+    return route;
+  }
+
+  @Test
+  void retriesAfterAConflictWithAFreshRead() throws Exception {
+    HTTPRoute stale = route("1", "old");
+    server
+        .expect()
+        .put()
+        .withPath(PATH + "/status")
+        .andReturn(409, new StatusBuilder().withCode(409).withReason("Conflict").build())
+        .once();
+    server.expect().get().withPath(PATH).andReturn(200, route("2", "changed by them")).once();
+    server.expect().put().withPath(PATH + "/status").andReturn(200, route("3", "")).once();
+    ObjectCache staleCache =
+        new ObjectCache() {
+          @Override
+          public Optional<HasMetadata> get(ResourceKey key) {
+            return Optional.of(stale);
+          }
+
+          @Override
+          public List<HasMetadata> list(String kind) {
+            return List.of();
+          }
+        };
+    Clock clock = Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC);
+    try (StatusWriter writer =
+        new StatusWriter(client, staleCache, clock, ArchwayApi.CONTROLLER_NAME)) {
+      writer.setLeader(true);
+      writer
+          .submit(
+              Map.of(new ResourceKey("HTTPRoute", "default", "web"), StatusWriterTest.desired()))
+          .join();
+      assertThat(writer.writes()).isEqualTo(1);
+    }
+
+    RecordedRequest first = server.takeRequest();
+    assertThat(first.getMethod()).isEqualTo("PUT");
+    assertThat(first.getBody().readUtf8()).contains("\"resourceVersion\":\"1\"");
+    assertThat(server.takeRequest().getMethod()).isEqualTo("GET");
+    RecordedRequest retry = server.takeRequest();
+    String body = retry.getBody().readUtf8();
+    assertThat(body).contains("\"resourceVersion\":\"2\"").contains("changed by them");
+    assertThat(body).contains(ArchwayApi.CONTROLLER_NAME);
+  }
+}
