@@ -91,7 +91,9 @@ check "API server listens on 127.0.0.1 only" \
 check "create namespace" k create namespace "${ns}"
 
 # Selector-less Service with a hand-written EndpointSlice (what the conformance
-# test HTTPRouteServiceTypes uses).
+# test HTTPRouteServiceTypes uses). EndpointSlice validation rejects loopback
+# and link-local addresses, so the addresses here are from TEST-NET-1
+# (192.0.2.0/24, RFC 5737); nothing ever connects to them.
 check "selector-less Service + hand-written EndpointSlice" k apply -n "${ns}" -f - <<'EOF'
 apiVersion: v1
 kind: Service
@@ -116,14 +118,14 @@ ports:
   port: 3000
   protocol: TCP
 endpoints:
-- addresses: ["127.0.0.2"]
+- addresses: ["192.0.2.2"]
   conditions:
     ready: true
 EOF
 check "Service got a ClusterIP from ${TEST_CLUSTER_SERVICE_CIDR}" \
   bash -c "kubectl get svc manual -n ${ns} -o jsonpath='{.spec.clusterIP}' | grep -q '^10\\.96\\.'"
 check "hand-written EndpointSlice reads back" \
-  bash -c "kubectl get endpointslice manual-ipv4 -n ${ns} -o jsonpath='{.endpoints[0].addresses[0]}:{.ports[0].port}' | grep -qx '127.0.0.2:3000'"
+  bash -c "kubectl get endpointslice manual-ipv4 -n ${ns} -o jsonpath='{.endpoints[0].addresses[0]}:{.ports[0].port}' | grep -qx '192.0.2.2:3000'"
 
 # Gateway API objects, including an experimental-channel field (rules[].retry).
 check "GatewayClass/Gateway/HTTPRoute (experimental retry field) created" k apply -f - <<EOF
@@ -259,14 +261,19 @@ spec:
     port: 8080
     targetPort: 3000
 EOF
-check "Pod status written (Running, Ready, podIP 127.0.0.3)" \
+check "Pod status written (Running, Ready, podIP 192.0.2.3)" \
   k patch pod echo-1 -n "${ns}" --subresource=status --type=merge -p \
-  '{"status":{"phase":"Running","podIP":"127.0.0.3","podIPs":[{"ip":"127.0.0.3"}],"conditions":[{"type":"Ready","status":"True"}]}}'
+  '{"status":{"phase":"Running","podIP":"192.0.2.3","podIPs":[{"ip":"192.0.2.3"}],"conditions":[{"type":"Ready","status":"True"}]}}'
 check "controller-manager made an EndpointSlice with the Pod's IP, ready" eventually 60 \
-  bash -c "kubectl get endpointslice -n ${ns} -l kubernetes.io/service-name=echo -o jsonpath='{range .items[*].endpoints[*]}{.addresses[0]}={.conditions.ready}{\"\\n\"}{end}' | grep -qx '127.0.0.3=true'"
+  bash -c "kubectl get endpointslice -n ${ns} -l kubernetes.io/service-name=echo -o jsonpath='{range .items[*].endpoints[*]}{.addresses[0]}={.conditions.ready}{\"\\n\"}{end}' | grep -qx '192.0.2.3=true'"
 check "controller-manager left the hand-written EndpointSlice alone" \
   k get endpointslice manual-ipv4 -n "${ns}"
 
+# A Pod bound to a node waits for that node's kubelet to confirm its deletion;
+# there is none, so force it. Unscheduled Pods (the Deployment's) go at once.
+check "force-delete the Pod bound to the fake Node" \
+  k delete pod echo-1 -n "${ns}" --grace-period=0 --force --wait=true
+check "delete the fake Node" k delete node fake-node-1
 check "namespace deletion completes (namespace controller)" \
   bash -c "kubectl delete namespace ${ns} --timeout=120s"
 
