@@ -1,5 +1,6 @@
 package dev.archway.ir;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Objects;
@@ -34,6 +35,7 @@ public record HttpRouteOptions(
   }
 
   /** Whether nothing is set, so that the route can carry null instead. */
+  @JsonIgnore
   public boolean isEmpty() {
     return mirrors.isEmpty()
         && cors == null

@@ -15,7 +15,10 @@ import java.util.Objects;
  * a {@link GatewayIr#backendClientCertificate}, it is presented as the client certificate. A
  * handshake or verification failure answers the request with 502.
  *
- * @param caBundlePem PEM {@code CERTIFICATE} blocks to trust, or null when {@code systemTrustStore}
+ * @param caBundlePem PEM {@code CERTIFICATE} blocks to trust, or null when {@code
+ *     systemTrustStore}. When it is null and {@code systemTrustStore} is false (a policy that is
+ *     not valid, such as one whose CA references all failed), nothing is trusted: every request
+ *     gets 502
  * @param systemTrustStore trust the JDK's default CAs ({@code wellKnownCACertificates: System})
  * @param sni the server name to send and, without SANs, to verify
  * @param subjectAltNames the identities the server certificate may prove, in policy order

@@ -175,6 +175,7 @@ class IrCodecTest {
   void unsetNewComponentsAreLeftOut() {
     String yaml = IrCodec.toYaml(CONFIG);
     assertThat(yaml).doesNotContain("options").doesNotContain("tls");
+    assertThat(IrCodec.toYaml(EVERY_KIND)).doesNotContain("empty");
     assertThat(
             new HttpRoute(
                     "r",

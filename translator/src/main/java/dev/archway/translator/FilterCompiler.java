@@ -5,6 +5,8 @@ import static dev.archway.translator.ResourceIndex.nonNull;
 import dev.archway.api.status.RouteConditionReason;
 import dev.archway.ir.HttpFilter;
 import dev.archway.ir.HttpFilter.PathModifier;
+import dev.archway.ir.HttpRouteOptions;
+import dev.archway.ir.HttpRouteOptions.Cors;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeader;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeaderFilter;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPPathModifier;
@@ -24,12 +26,40 @@ import java.util.regex.Pattern;
 final class FilterCompiler {
   private static final Set<Integer> REDIRECT_CODES = Set.of(301, 302, 303, 307, 308);
   private static final String SUPPORTED =
-      "RequestHeaderModifier, ResponseHeaderModifier, RequestRedirect or URLRewrite";
+      "RequestHeaderModifier, ResponseHeaderModifier, RequestRedirect, URLRewrite, RequestMirror"
+          + " or CORS";
   // apis/v1/shared_types.go PreciseHostname: no wildcard.
   private static final Pattern PRECISE_HOSTNAME =
       Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
 
   private FilterCompiler() {}
+
+  /**
+   * What a filter list compiles to.
+   *
+   * @param filters the IR filters, in order
+   * @param mirrors the RequestMirror filters, in order
+   * @param cors the CORS filter, or null
+   */
+  record Compiled(
+      List<HttpFilter> filters, List<HttpRouteOptions.RequestMirror> mirrors, Cors cors) {}
+
+  /**
+   * Where a filter list sits, for the filters that refer to backends.
+   *
+   * @param resolver resolves RequestMirror backendRefs
+   * @param routeKind HTTPRoute or GRPCRoute, for ReferenceGrants
+   * @param namespace the route's namespace
+   * @param backendLevel whether this is a backendRef's filter list, where RequestMirror and CORS
+   *     are not supported
+   * @param backendProblems where unresolved mirror backendRefs are reported (ResolvedRefs)
+   */
+  record Scope(
+      BackendResolver resolver,
+      String routeKind,
+      String namespace,
+      boolean backendLevel,
+      List<RuleProblem> backendProblems) {}
 
   /**
    * The IR filters, in order; problems are added to {@code problems} and the offending filter left
@@ -39,12 +69,15 @@ final class FilterCompiler {
    * @param matchedPrefix the rule's only PathPrefix value, or null when the rule does not have
    *     exactly one PathPrefix match (ReplacePrefixMatch needs one)
    */
-  static List<HttpFilter> compile(
+  static Compiled compile(
       List<HTTPRouteFilter> filters,
       String field,
       String matchedPrefix,
+      Scope scope,
       List<RuleProblem> problems) {
     List<HttpFilter> result = new ArrayList<>();
+    List<HttpRouteOptions.RequestMirror> mirrors = new ArrayList<>();
+    Cors[] cors = new Cors[1];
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < filters.size(); i++) {
       HTTPRouteFilter f = filters.get(i);
@@ -75,14 +108,38 @@ final class FilterCompiler {
                 required(f.getUrlRewrite(), at, "urlRewrite", problems)
                     ? rewrite(f.getUrlRewrite(), at + ".urlRewrite", matchedPrefix, problems)
                     : null;
-            case "RequestMirror", "CORS", "ExtensionRef", "ExternalAuth" -> {
-              // TODO(issue 03): RequestMirror, CORS, ExtensionRef and ExternalAuth.
+            case "RequestMirror", "CORS" -> {
+              if (scope.backendLevel()) {
+                problems.add(
+                    unsupported(
+                        at
+                            + ".type: \""
+                            + type
+                            + "\" is not supported in backendRefs[].filters (expected: it in the"
+                            + " rule's filters)"));
+              } else if (type.equals("CORS")) {
+                if (required(f.getCors(), at, "cors", problems)) {
+                  cors[0] = CorsCompiler.compile(f.getCors(), at + ".cors", problems);
+                }
+              } else if (required(f.getRequestMirror(), at, "requestMirror", problems)) {
+                HttpRouteOptions.RequestMirror m =
+                    MirrorCompiler.compile(
+                        f.getRequestMirror(), at + ".requestMirror", scope, problems);
+                if (m != null) {
+                  mirrors.add(m);
+                }
+              }
+              yield null;
+            }
+            case "ExtensionRef", "ExternalAuth" -> {
+              // ExtensionRef is implementation-specific and ExternalAuth experimental: neither is
+              // supported, so the rule is dropped.
               problems.add(
                   unsupported(
                       at
                           + ".type: \""
                           + type
-                          + "\" is not supported yet (expected: "
+                          + "\" is not supported (expected: "
                           + SUPPORTED
                           + ")"));
               yield null;
@@ -107,7 +164,7 @@ final class FilterCompiler {
               RouteConditionReason.INCOMPATIBLE_FILTERS,
               field + ": RequestRedirect and URLRewrite together (expected: at most one of them)"));
     }
-    return result;
+    return new Compiled(result, mirrors, cors[0]);
   }
 
   private static boolean required(

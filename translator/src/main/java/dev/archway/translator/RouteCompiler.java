@@ -134,9 +134,23 @@ final class RouteCompiler {
         matches.size() == 1 && matches.get(0).path().type() == PathMatch.Type.PATH_PREFIX
             ? matches.get(0).path().value()
             : null;
-    List<HttpFilter> filters =
+    FilterCompiler.Compiled compiledFilters =
         FilterCompiler.compile(
-            nonNull(rule.getFilters()), at + ".filters", matchedPrefix, problems);
+            nonNull(rule.getFilters()),
+            at + ".filters",
+            matchedPrefix,
+            new FilterCompiler.Scope(
+                resolver, Protocols.HTTP_ROUTE, namespace, false, backendProblems),
+            problems);
+    List<HttpFilter> filters = compiledFilters.filters();
+    HttpRouteOptions options =
+        new HttpRouteOptions(
+            compiledFilters.mirrors(),
+            compiledFilters.cors(),
+            RuleOptions.timeouts(rule.getTimeouts(), at + ".timeouts", problems),
+            RuleOptions.retry(rule.getRetry(), at + ".retry", problems),
+            rule.getName(),
+            false);
     List<HTTPBackendRef> refs = nonNull(rule.getBackendRefs());
     if (!refs.isEmpty()
         && filters.stream().anyMatch(f -> f instanceof HttpFilter.RequestRedirect)) {
@@ -160,7 +174,7 @@ final class RouteCompiler {
         weighted.add(b);
       }
     }
-    return new CompiledRule(index, matches, filters, weighted, null);
+    return new CompiledRule(index, matches, filters, weighted, options.isEmpty() ? null : options);
   }
 
   private static WeightedBackend backend(
@@ -186,7 +200,14 @@ final class RouteCompiler {
       problems.add(unsupported(at + ".port: missing (expected: a port of the Service)"));
     }
     List<HttpFilter> filters =
-        FilterCompiler.compile(nonNull(ref.getFilters()), at + ".filters", matchedPrefix, problems);
+        FilterCompiler.compile(
+                nonNull(ref.getFilters()),
+                at + ".filters",
+                matchedPrefix,
+                new FilterCompiler.Scope(
+                    resolver, Protocols.HTTP_ROUTE, namespace, true, backendProblems),
+                problems)
+            .filters();
     if (problems.size() > before) {
       return null;
     }

@@ -4,6 +4,8 @@ import dev.archway.api.runtime.RuntimeFacts;
 import dev.archway.api.snapshot.ResourceKey;
 import dev.archway.api.snapshot.ResourceSnapshot;
 import dev.archway.ir.DataPlaneConfig;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -11,6 +13,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.TCPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.TLSRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.UDPRoute;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -53,14 +56,20 @@ public final class Translator {
 
     // 3. Routes attached to those Gateways; backends resolved along the way.
     BackendResolver backends = new BackendResolver(index);
+    // BackendTLSPolicies first: they decide whether destinations use TLS.
+    List<Object> policies =
+        BackendTlsPolicies.configure(
+            snapshot.list(BackendTLSPolicy.class), index, backends, facts.now());
     RouteParents.Parents parents = new RouteParents.Parents(gateways, Map.of());
     statuses.putAll(HttpRoutes.process(snapshot.list(HTTPRoute.class), parents, backends));
+    statuses.putAll(GrpcRoutes.process(snapshot.list(GRPCRoute.class), parents, backends));
     statuses.putAll(L4Routes.processTls(snapshot.list(TLSRoute.class), parents, backends));
     statuses.putAll(L4Routes.processTcp(snapshot.list(TCPRoute.class), parents, backends));
     statuses.putAll(L4Routes.processUdp(snapshot.list(UDPRoute.class), parents, backends));
 
     // 4. The IR, then the Gateway statuses (they count the routes attached in step 3).
     DataPlaneConfig config = IrBuilder.build(gateways.values(), backends.destinations());
+    statuses.putAll(BackendTlsPolicies.statuses(policies, config));
     for (GatewayContext gw : gateways.values()) {
       statuses.put(gw.key, GatewayStatuses.build(gw, facts));
     }

@@ -9,6 +9,10 @@ public enum ListenerConditionReason implements ConditionReason {
   UNSUPPORTED_VALUE("UnsupportedValue"),
   HOSTNAME_CONFLICT("HostnameConflict"),
   PROTOCOL_CONFLICT("ProtocolConflict"),
+  /** A ListenerSet entry that conflicts with a listener of higher precedence. */
+  LISTENER_CONFLICT("ListenerConflict"),
+  /** A ListenerSet entry beyond the number of listeners a Gateway can take. */
+  TOO_MANY_LISTENERS("TooManyListeners"),
   NO_CONFLICTS("NoConflicts"),
   RESOLVED_REFS("ResolvedRefs"),
   INVALID_CERTIFICATE_REF("InvalidCertificateRef"),
