@@ -188,50 +188,64 @@ if [[ "${reuse}" == 0 ]]; then
   trap on_exit EXIT
 
   # ---- PKI -----------------------------------------------------------------------------
+  # ECDSA P-256 keys (instant even on a loaded machine), except the admin
+  # client key, which stays RSA for the widest client compatibility.
   log "generating certificates in ${pki}"
-  (
+  gen_pki() {
     cd "${pki}"
     umask 077
-    openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 3650 \
-      -keyout ca.key -out ca.crt -subj "/CN=archway-test-cluster-ca" \
-      -addext "basicConstraints=critical,CA:TRUE" \
-      -addext "keyUsage=critical,keyCertSign,cRLSign,digitalSignature" 2>/dev/null
-
-    # sign NAME SUBJECT EXTENSIONS
-    sign() {
-      openssl req -new -newkey rsa:2048 -nodes -sha256 -keyout "$1.key" -out "$1.csr" \
-        -subj "$2" 2>/dev/null
-      printf '%s\n' "$3" >"$1.ext"
-      openssl x509 -req -in "$1.csr" -CA ca.crt -CAkey ca.key -CAcreateserial \
-        -days 3650 -sha256 -extfile "$1.ext" -out "$1.crt" 2>/dev/null
-      rm -f "$1.csr" "$1.ext"
-    }
-    sign apiserver "/CN=kube-apiserver" "basicConstraints=CA:FALSE
-keyUsage=critical,digitalSignature,keyEncipherment
-extendedKeyUsage=serverAuth
-subjectAltName=IP:127.0.0.1,DNS:localhost,IP:${service_first_ip},DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local"
-    client_ext="basicConstraints=CA:FALSE
+    local ec=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1)
+    local rsa=(-newkey rsa:2048)
+    local ca_ext=(-addext "basicConstraints=critical,CA:TRUE"
+      -addext "keyUsage=critical,keyCertSign,cRLSign,digitalSignature")
+    local client_ext="basicConstraints=CA:FALSE
 keyUsage=critical,digitalSignature,keyEncipherment
 extendedKeyUsage=clientAuth"
-    sign admin "/O=system:masters/CN=archway-admin" "${client_ext}"
-    sign kube-controller-manager "/CN=system:kube-controller-manager" "${client_ext}"
+
+    # new_ca NAME CN
+    new_ca() {
+      openssl req -x509 "${ec[@]}" -nodes -sha256 -days 3650 \
+        -keyout "$1.key" -out "$1.crt" -subj "/CN=$2" "${ca_ext[@]}"
+    }
+    # sign CA NAME SUBJECT EXTENSIONS KEYTYPE...
+    sign() {
+      local ca="$1" name="$2" subj="$3" ext="$4"
+      shift 4
+      openssl req -new "$@" -nodes -sha256 -keyout "${name}.key" -out "${name}.csr" -subj "${subj}"
+      printf '%s\n' "${ext}" >"${name}.ext"
+      openssl x509 -req -in "${name}.csr" -CA "${ca}.crt" -CAkey "${ca}.key" -CAcreateserial \
+        -days 3650 -sha256 -extfile "${name}.ext" -out "${name}.crt"
+      rm -f "${name}.csr" "${name}.ext"
+    }
+
+    new_ca ca archway-test-cluster-ca
+    sign ca apiserver "/CN=kube-apiserver" "basicConstraints=CA:FALSE
+keyUsage=critical,digitalSignature,keyEncipherment
+extendedKeyUsage=serverAuth
+subjectAltName=IP:127.0.0.1,DNS:localhost,IP:${service_first_ip},DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local" "${ec[@]}"
+    sign ca admin "/O=system:masters/CN=archway-admin" "${client_ext}" "${rsa[@]}"
+    sign ca kube-controller-manager "/CN=system:kube-controller-manager" "${client_ext}" "${ec[@]}"
     # Front proxy (request-header authentication, used by API aggregation): a
     # CA of its own, as kubeadm does.
-    openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 3650 \
-      -keyout front-proxy-ca.key -out front-proxy-ca.crt -subj "/CN=archway-test-front-proxy-ca" \
-      -addext "basicConstraints=critical,CA:TRUE" \
-      -addext "keyUsage=critical,keyCertSign,cRLSign,digitalSignature" 2>/dev/null
-    openssl req -new -newkey rsa:2048 -nodes -sha256 -keyout front-proxy-client.key \
-      -out front-proxy-client.csr -subj "/CN=front-proxy-client" 2>/dev/null
-    printf '%s\n' "${client_ext}" >front-proxy-client.ext
-    openssl x509 -req -in front-proxy-client.csr -CA front-proxy-ca.crt -CAkey front-proxy-ca.key \
-      -CAcreateserial -days 3650 -sha256 -extfile front-proxy-client.ext \
-      -out front-proxy-client.crt 2>/dev/null
-    rm -f front-proxy-client.csr front-proxy-client.ext
-    openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out sa.key 2>/dev/null
-    openssl pkey -in sa.key -pubout -out sa.pub 2>/dev/null
+    new_ca front-proxy-ca archway-test-front-proxy-ca
+    sign front-proxy-ca front-proxy-client "/CN=front-proxy-client" "${client_ext}" "${ec[@]}"
+    # Service-account token signing key (ES256).
+    openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:prime256v1 -out sa.key
+    openssl pkey -in sa.key -pubout -out sa.pub
     chmod 0644 ./*.crt sa.pub
-  ) || die "certificate generation failed"
+  }
+  # (Not inside `if`/`||`: there bash would ignore set -e in the subshell.)
+  set +e
+  (
+    set -e
+    gen_pki
+  ) >"${logs}/pki.log" 2>&1
+  pki_rc=$?
+  set -e
+  if [[ "${pki_rc}" != 0 ]]; then
+    tail -n 20 "${logs}/pki.log" >&2
+    die "certificate generation failed (see ${logs}/pki.log)"
+  fi
 
   # write_kubeconfig FILE USER CERT KEY SERVER
   write_kubeconfig() {

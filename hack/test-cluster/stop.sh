@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Stops the processes that start.sh started in STATE_DIR (by their pid files),
-# all at once. Safe to run any number of times.
+# etcd last. Safe to run any number of times.
 #
 # Usage: stop.sh [STATE_DIR]     (default: <repo>/.cache/test-cluster)
 #
@@ -30,38 +30,44 @@ our_pid() {
   fi
 }
 
-names=(kube-controller-manager kube-apiserver etcd)
-running=()
-if [[ -d "${pids}" ]]; then
-  # All at once: the cluster is thrown away, so the order hardly matters, and
-  # parallel shutdown is several seconds faster.
-  for name in "${names[@]}"; do
+# term_and_wait NAME...: SIGTERM to each, wait up to 15 s for all, then SIGKILL.
+stopped_any=0
+term_and_wait() {
+  local name pid i waiting=() alive
+  for name in "$@"; do
     pid="$(our_pid "${name}")"
     if [[ -n "${pid}" ]]; then
       log "stopping ${name} (pid ${pid})"
       kill -TERM "${pid}" 2>/dev/null || true
-      running+=("${pid}")
+      waiting+=("${pid}")
+      stopped_any=1
     fi
+    rm -f "${pids}/${name}.pid"
   done
+  [[ "${#waiting[@]}" -gt 0 ]] || return 0
   for ((i = 0; i < 150; i++)); do
-    alive=()
-    for pid in "${running[@]}"; do
-      if kill -0 "${pid}" 2>/dev/null; then alive+=("${pid}"); fi
+    alive=0
+    for pid in "${waiting[@]}"; do
+      if kill -0 "${pid}" 2>/dev/null; then alive=1; fi
     done
-    [[ "${#alive[@]}" -gt 0 ]] || break
+    [[ "${alive}" == 1 ]] || return 0
     sleep 0.1
   done
-  for pid in "${running[@]}"; do
+  for pid in "${waiting[@]}"; do
     if kill -0 "${pid}" 2>/dev/null; then
       log "pid ${pid} ignored SIGTERM for 15 s; sending SIGKILL"
       kill -KILL "${pid}" 2>/dev/null || true
     fi
   done
-  for name in "${names[@]}"; do
-    rm -f "${pids}/${name}.pid"
-  done
+}
+
+if [[ -d "${pids}" ]]; then
+  # The API server and controller-manager together, etcd after them (an API
+  # server that loses etcd while shutting down can take much longer to exit).
+  term_and_wait kube-controller-manager kube-apiserver
+  term_and_wait etcd
 fi
-if [[ "${#running[@]}" -gt 0 ]]; then
+if [[ "${stopped_any}" == 1 ]]; then
   log "stopped (${state_dir})"
 else
   log "nothing running in ${state_dir}"
