@@ -10,6 +10,7 @@ import dev.archway.app.runtime.StatusStore;
 import dev.archway.translator.TranslationResult;
 import dev.archway.translator.Translator;
 import java.io.PrintStream;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -68,7 +69,8 @@ final class TranslateCommand implements Callable<Integer> {
       return 2;
     }
     loaded.warnings().forEach(w -> err.println("warning: " + w));
-    TranslationResult result = Translator.translate(loaded.snapshot(), RuntimeFacts.NONE);
+    TranslationResult result =
+        Translator.translate(loaded.snapshot(), RuntimeFacts.NONE.withNow(Instant.now()));
 
     List<Object> documents = new ArrayList<>();
     if (show.contains(Show.status)) {

@@ -71,7 +71,9 @@ public final class StandaloneRunner {
   }
 
   private void apply(ResourceSnapshot snapshot) {
-    TranslationResult result = Translator.translate(snapshot, facts);
+    // Certificates are checked for expiry against the time of this translation.
+    RuntimeFacts factsNow = facts.withNow(clock.instant());
+    TranslationResult result = Translator.translate(snapshot, factsNow);
     ApplyResult applied;
     try {
       applied = dataPlane.apply(result.config());
@@ -85,7 +87,7 @@ public final class StandaloneRunner {
     RuntimeFacts observed = RuntimeFactsCollector.from(applied);
     if (!observed.equals(facts)) {
       facts = observed;
-      result = Translator.translate(snapshot, facts);
+      result = Translator.translate(snapshot, facts.withNow(factsNow.now()));
     }
     StatusStore.View view = statuses.publish(snapshot, result, clock.instant());
     printSummary(view);
