@@ -54,9 +54,17 @@ case "${channel}" in
   experimental | standard | none) ;;
   *) die "ARCHWAY_GATEWAY_API_CHANNEL must be experimental, standard or none (got ${channel})" ;;
 esac
-for tool in curl openssl setsid base64; do
+for tool in curl openssl setsid flock base64; do
   command -v "${tool}" >/dev/null 2>&1 || die "${tool} is required (Debian: apt-get install -y openssl curl util-linux coreutils)"
 done
+
+# One start.sh/stop.sh at a time per state directory: concurrent callers wait,
+# and the later ones then find the cluster running and reuse it.
+if [[ "${ARCHWAY_TEST_CLUSTER_LOCKED:-}" != "${state_dir}" ]]; then
+  exec 9>"${state_dir}/.lock"
+  flock -w "${timeout_s}" 9 || die "timed out waiting for ${state_dir}/.lock"
+  export ARCHWAY_TEST_CLUSTER_LOCKED="${state_dir}"
+fi
 
 # ---- binaries -------------------------------------------------------------------
 "${here}/build.sh"
@@ -104,7 +112,7 @@ launch() {
   # The inner shell writes its own pid, then becomes the program (exec).
   # shellcheck disable=SC2016
   setsid bash -c 'echo "$$" >"$1"; shift; exec "$@"' _ "${pids}/${name}.pid" "$@" \
-    </dev/null >>"${logs}/${name}.log" 2>&1 &
+    </dev/null >>"${logs}/${name}.log" 2>&1 9>&- &
   local i
   # Wait until the pid file is there and the shell has become the program.
   for ((i = 0; i < 100; i++)); do

@@ -12,9 +12,20 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo_root="$(cd "${here}/../.." && pwd)"
 state_dir="${1:-${repo_root}/.cache/test-cluster}"
-pids="${state_dir}/pids"
 
 log() { printf '[stop %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+if [[ ! -d "${state_dir}" ]]; then
+  log "nothing running in ${state_dir}"
+  exit 0
+fi
+state_dir="$(cd "${state_dir}" && pwd)"
+pids="${state_dir}/pids"
+# Same lock as start.sh (which runs stop.sh while holding it).
+if [[ "${ARCHWAY_TEST_CLUSTER_LOCKED:-}" != "${state_dir}" ]] && command -v flock >/dev/null 2>&1; then
+  exec 9>"${state_dir}/.lock"
+  flock -w 300 9 || log "warning: ${state_dir}/.lock is held; stopping anyway"
+fi
 
 # our_pid NAME: prints the pid from pids/NAME.pid if that process still is the
 # program we started (pids get reused), else nothing.
@@ -76,7 +87,7 @@ fi
 if [[ "${ARCHWAY_TEST_CLUSTER_WIPE:-0}" == 1 && -d "${state_dir}" ]]; then
   rm -rf "${state_dir}/pki" "${state_dir}/logs" "${state_dir}/pids" "${state_dir}/etcd" \
     "${state_dir}/kcm-certs" "${state_dir}/apiserver-certs" \
-    "${state_dir}/kubeconfig" "${state_dir}/env"
+    "${state_dir}/kubeconfig" "${state_dir}/env" "${state_dir}/.lock"
   rmdir "${state_dir}" 2>/dev/null || true
   log "wiped cluster state in ${state_dir}"
 fi
