@@ -26,11 +26,8 @@ import java.util.stream.Collectors;
 final class ListenerConflicts {
   private ListenerConflicts() {}
 
-  /**
-   * Marks the conflicts among a Gateway's listeners and then of each merged listener, in precedence
-   * order, against those that came before it and are not themselves conflicted.
-   */
-  static void detect(List<ListenerContext> gatewayListeners, List<ListenerContext> merged) {
+  /** Marks the conflicts among a Gateway's own listeners: every listener of a clash loses. */
+  static void detectOwn(List<ListenerContext> gatewayListeners) {
     List<ListenerContext> own = gatewayListeners.stream().filter(l -> l.attachable).toList();
     for (ListenerContext l : own) {
       List<ListenerContext> clashes = new ArrayList<>();
@@ -46,8 +43,17 @@ final class ListenerConflicts {
         mark(l, reason, message(l, clashes, reason, null));
       }
     }
+  }
+
+  /**
+   * Marks the conflicts of each merged (ListenerSet) listener, in precedence order, against the
+   * Gateway's listeners and the merged ones before it that are not themselves conflicted; then
+   * finds overlapping TLS hostnames among all the listeners that remain.
+   */
+  static void detectMerged(List<ListenerContext> gatewayListeners, List<ListenerContext> merged) {
     List<ListenerContext> winners =
-        new ArrayList<>(own.stream().filter(l -> l.conflict == null).toList());
+        new ArrayList<>(
+            gatewayListeners.stream().filter(l -> l.attachable && l.conflict == null).toList());
     for (ListenerContext l : merged) {
       if (!l.attachable) {
         continue;

@@ -13,7 +13,7 @@ final class ListenerSetContext {
   final GatewayContext gateway;
   final List<ListenerContext> listeners = new ArrayList<>();
 
-  /** Why the ListenerSet is not Accepted (a ListenerSet reason), or null when it is. */
+  /** Why the ListenerSet is not Accepted (a ListenerSetConditionReason value), or null. */
   String notAcceptedReason;
 
   String notAcceptedMessage;

@@ -106,10 +106,12 @@ final class ListenerStatuses {
           "the data plane reported no error for port " + l.port(),
           generation);
     }
+    // A conflicted listener reports the conflict on Programmed too, as the ListenerSet conformance
+    // tests expect of the losing listener.
     return Conditions.create(
         ListenerConditionType.PROGRAMMED,
         false,
-        ListenerConditionReason.INVALID,
+        l.conflict != null ? l.conflict : ListenerConditionReason.INVALID,
         problem,
         generation);
   }

@@ -46,7 +46,7 @@ final class Listeners {
       gw.listeners.add(l);
     }
     rejectDuplicateNames(gw.listeners);
-    ListenerConflicts.detect(gw.listeners, List.of());
+    ListenerConflicts.detectOwn(gw.listeners);
     return gw;
   }
 

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerSet;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.TCPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.TLSRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.UDPRoute;
@@ -54,25 +55,30 @@ public final class Translator {
       }
     }
 
-    // 3. Routes attached to those Gateways; backends resolved along the way.
+    // 3. ListenerSets attached to those Gateways; conflicts across the merged listeners.
+    Map<String, ListenerSetContext> listenerSets =
+        ListenerSets.process(snapshot.list(ListenerSet.class), gateways, index, facts.now());
+
+    // 4. Routes attached to those Gateways; backends resolved along the way.
     BackendResolver backends = new BackendResolver(index);
     // BackendTLSPolicies first: they decide whether destinations use TLS.
     List<Object> policies =
         BackendTlsPolicies.configure(
             snapshot.list(BackendTLSPolicy.class), index, backends, facts.now());
-    RouteParents.Parents parents = new RouteParents.Parents(gateways, Map.of());
+    RouteParents.Parents parents = new RouteParents.Parents(gateways, listenerSets);
     statuses.putAll(HttpRoutes.process(snapshot.list(HTTPRoute.class), parents, backends));
     statuses.putAll(GrpcRoutes.process(snapshot.list(GRPCRoute.class), parents, backends));
     statuses.putAll(L4Routes.processTls(snapshot.list(TLSRoute.class), parents, backends));
     statuses.putAll(L4Routes.processTcp(snapshot.list(TCPRoute.class), parents, backends));
     statuses.putAll(L4Routes.processUdp(snapshot.list(UDPRoute.class), parents, backends));
 
-    // 4. The IR, then the Gateway statuses (they count the routes attached in step 3).
+    // 5. The IR, then the Gateway statuses (they count the routes attached in step 4).
     DataPlaneConfig config = IrBuilder.build(gateways.values(), backends.destinations());
     statuses.putAll(BackendTlsPolicies.statuses(policies, config));
     for (GatewayContext gw : gateways.values()) {
       statuses.put(gw.key, GatewayStatuses.build(gw, facts));
     }
+    statuses.putAll(ListenerSets.statuses(listenerSets, facts));
     return new TranslationResult(config, statuses);
   }
 }
