@@ -59,6 +59,23 @@ public final class TestPki {
       }
     }
 
+    /** A server SSLContext presenting this certificate. */
+    public SSLContext serverContext() {
+      try {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setKeyEntry("me", key, new char[0], new X509Certificate[] {certificate, issuer});
+        KeyManagerFactory kmf =
+            KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(store, new char[0]);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(kmf.getKeyManagers(), null, null);
+        return context;
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
     /** A client SSLContext presenting this certificate and trusting {@code trust}. */
     public SSLContext clientContext(TestPki trust) {
       try {
