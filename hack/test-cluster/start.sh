@@ -86,9 +86,11 @@ port_in_use() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
-# pick_port: prints a port that nothing listens on and that this run has not
-# handed out yet, from 20000-31999 (below the usual ephemeral range).
+# pick_port VAR: sets VAR to a port that nothing listens on and that this run
+# has not handed out yet, from 20000-31999 (below the usual ephemeral range).
+# (Not `$(pick_port)`: the subshell would forget what it handed out.)
 declare -A picked_ports=()
+etcd_client_port="" etcd_peer_port="" api_port="" kcm_port=""
 pick_port() {
   local port i
   for ((i = 0; i < 200; i++)); do
@@ -96,7 +98,7 @@ pick_port() {
     [[ -z "${picked_ports[${port}]:-}" ]] || continue
     if ! port_in_use "${port}"; then
       picked_ports[${port}]=1
-      echo "${port}"
+      printf -v "$1" '%s' "${port}"
       return 0
     fi
   done
@@ -283,8 +285,8 @@ EOF
   # ---- etcd -------------------------------------------------------------------------------
   etcd_ok=0
   for attempt in 1 2 3; do
-    etcd_client_port="$(pick_port)"
-    etcd_peer_port="$(pick_port)"
+    pick_port etcd_client_port
+    pick_port etcd_peer_port
     etcd_url="http://127.0.0.1:${etcd_client_port}"
     rm -rf "${state_dir}/etcd"
     log "starting etcd on ${etcd_url} (attempt ${attempt})"
@@ -316,7 +318,7 @@ EOF
   # ---- kube-apiserver ------------------------------------------------------------------------
   api_ok=0
   for attempt in 1 2 3; do
-    api_port="$(pick_port)"
+    pick_port api_port
     api_url="https://127.0.0.1:${api_port}"
     log "starting kube-apiserver on ${api_url} (attempt ${attempt})"
     launch kube-apiserver "${TC_BIN_DIR}/kube-apiserver" \
@@ -366,7 +368,7 @@ EOF
   # ---- kube-controller-manager -------------------------------------------------------------------
   kcm_ok=0
   for attempt in 1 2 3; do
-    kcm_port="$(pick_port)"
+    pick_port kcm_port
     log "starting kube-controller-manager (healthz on https://127.0.0.1:${kcm_port}, attempt ${attempt})"
     launch kube-controller-manager "${TC_BIN_DIR}/kube-controller-manager" \
       --kubeconfig="${pki}/kube-controller-manager.kubeconfig" \
@@ -468,4 +470,4 @@ fi
 
 log "cluster ready in ${state_dir} ($(elapsed)); API server ${api_url}"
 log "stop it with: ${here}/stop.sh ${state_dir}"
-echo "export KUBECONFIG=${kubeconfig}"
+printf 'export KUBECONFIG=%q\n' "${kubeconfig}"
