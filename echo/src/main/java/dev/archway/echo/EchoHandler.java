@@ -32,19 +32,23 @@ import java.util.concurrent.TimeUnit;
  * and {@code X-Echo-Set-Header: Name:value,Other:value} adds response headers. Beyond that, for
  * testing proxies: {@code /bytes/N} answers N bytes where byte {@code i} is {@code i % 251}
  * (written in chunks, so large bodies stream), and the reply reports the SHA-256 of the body it
- * received as {@code bodySha256}.
+ * received as {@code bodySha256}. {@code /retry?uuid=&succeedAfter=N[&responseCode=C]} fails the
+ * first N attempts per uuid, like the conformance server. Every accepted request head is recorded
+ * in {@link EchoState}.
  */
 final class EchoHandler extends SimpleChannelInboundHandler<HttpObject> {
   private static final String SET_HEADER = "X-Echo-Set-Header";
 
   private final EchoIdentity identity;
+  private final EchoState state;
   private final String proto;
   private HttpRequest request;
   private long bodyLength;
   private MessageDigest digest;
 
-  EchoHandler(EchoIdentity identity, String proto) {
+  EchoHandler(EchoIdentity identity, EchoState state, String proto) {
     this.identity = identity;
+    this.state = state;
     this.proto = proto;
   }
 
@@ -59,6 +63,7 @@ final class EchoHandler extends SimpleChannelInboundHandler<HttpObject> {
         request = null;
         return;
       }
+      state.accepted(r.method().name(), r.uri());
       request = r;
       bodyLength = 0;
       digest = sha256();
@@ -96,6 +101,10 @@ final class EchoHandler extends SimpleChannelInboundHandler<HttpObject> {
   }
 
   private void respond(ChannelHandlerContext ctx, HttpRequest req, Received received) {
+    QueryStringDecoder query = new QueryStringDecoder(req.uri());
+    if (query.rawPath().startsWith("/retry") && failRetry(ctx, req, query)) {
+      return;
+    }
     long size = bytesRequested(req);
     if (size >= 0) {
       sendBytes(ctx, req, size);
@@ -113,6 +122,41 @@ final class EchoHandler extends SimpleChannelInboundHandler<HttpObject> {
     setRequestedHeaders(req, response);
     HttpUtil.setKeepAlive(response, HttpUtil.isKeepAlive(req));
     ctx.writeAndFlush(response);
+  }
+
+  /**
+   * {@code /retry?uuid=U&succeedAfter=N[&responseCode=C]}, as the conformance echo server: the
+   * first N attempts for U fail, with status C or, without it, by closing the connection without an
+   * answer; later ones are echoed.
+   */
+  private boolean failRetry(ChannelHandlerContext ctx, HttpRequest req, QueryStringDecoder query) {
+    String uuid = first(query, "uuid");
+    int succeedAfter;
+    try {
+      succeedAfter = Integer.parseInt(first(query, "succeedAfter"));
+    } catch (NumberFormatException e) {
+      return false;
+    }
+    if (uuid == null || state.attempt(uuid) >= succeedAfter) {
+      return false;
+    }
+    String code = first(query, "responseCode");
+    if (code == null) {
+      ctx.channel().close();
+      return true;
+    }
+    FullHttpResponse failed =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(Integer.parseInt(code)));
+    HttpUtil.setContentLength(failed, 0);
+    HttpUtil.setKeepAlive(failed, HttpUtil.isKeepAlive(req));
+    ctx.writeAndFlush(failed);
+    return true;
+  }
+
+  private static String first(QueryStringDecoder query, String name) {
+    List<String> values = query.parameters().get(name);
+    return values == null || values.isEmpty() ? null : values.get(0);
   }
 
   private static long bytesRequested(HttpRequest req) {

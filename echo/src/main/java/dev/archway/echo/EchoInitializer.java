@@ -20,9 +20,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class EchoInitializer extends ChannelInitializer<SocketChannel> {
   private final EchoIdentity identity;
   private final AtomicInteger connections = new AtomicInteger();
+  private final EchoState state = new EchoState();
 
   EchoInitializer(EchoIdentity identity) {
     this.identity = identity;
+  }
+
+  EchoState state() {
+    return state;
   }
 
   /** How many connections were accepted so far. */
@@ -40,7 +45,7 @@ final class EchoInitializer extends ChannelInitializer<SocketChannel> {
     pipeline.addLast(new HttpServerCodec());
     pipeline.addLast(new HttpServerExpectContinueHandler());
     pipeline.addLast(new HttpServerKeepAliveHandler());
-    pipeline.addLast(new EchoHandler(identity, "HTTP/1.1"));
+    pipeline.addLast(new EchoHandler(identity, state, "HTTP/1.1"));
   }
 
   void configureHttp2(ChannelPipeline pipeline) {
@@ -51,7 +56,7 @@ final class EchoInitializer extends ChannelInitializer<SocketChannel> {
               @Override
               protected void initChannel(Channel stream) {
                 stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true));
-                stream.pipeline().addLast(new EchoHandler(identity, "HTTP/2.0"));
+                stream.pipeline().addLast(new EchoHandler(identity, state, "HTTP/2.0"));
               }
             }));
   }

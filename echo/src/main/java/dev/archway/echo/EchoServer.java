@@ -9,6 +9,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -93,6 +94,14 @@ public final class EchoServer implements AutoCloseable {
   /** How many TCP connections the server has accepted; tests use it to see connection reuse. */
   public int acceptedConnections() {
     return initializer.connections();
+  }
+
+  /**
+   * Every request head this server accepted so far, as {@code METHOD uri}, in arrival order; tests
+   * of a proxy use it to see what reached the backend, and what never did (smuggling).
+   */
+  public List<String> requests() {
+    return initializer.state().requests();
   }
 
   /** Stops listening, closes open connections and waits for the event loop to end. */

@@ -15,6 +15,12 @@ interface Exchange {
 
   void onDownstreamWritabilityChanged();
 
+  /**
+   * The request body is malformed (the connection is unusable from here): give up on the upstream,
+   * answer 400 if nothing was sent yet, and end the exchange with the connection closed.
+   */
+  void onRequestBroken();
+
   /** The client went away; release everything. */
   void onDownstreamClosed();
 }

@@ -5,22 +5,19 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
-import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
 
 /**
  * Builds the pipeline of a connection accepted on an HTTP listener. Both protocols end in the same
  * {@link ProxyHandler}:
  *
  * <pre>
- * HTTP/1.1: HttpServerCodec → HttpServerExpectContinueHandler → ProxyHandler
+ * HTTP/1.1: Http1ServerCodec → Http1TimeoutHandler → HttpServerExpectContinueHandler → ProxyHandler
  * HTTP/2:   Http2FrameCodec → Http2MultiplexHandler → Http2DrainHandler
  *             per stream: Http2StreamFrameToHttpObjectCodec → ProxyHandler
  * </pre>
  *
- * Which one is decided by {@link PrefaceDetectHandler} on the first bytes.
+ * Which one is decided by {@link PrefaceDetectHandler} on the first bytes; {@link ServerPipelines}
+ * builds each (with the edge limits).
  */
 public final class HttpListenerInitializer extends ChannelInitializer<Channel> {
   private final ProxyContext proxy;
@@ -45,17 +42,10 @@ public final class HttpListenerInitializer extends ChannelInitializer<Channel> {
   }
 
   void configureHttp1(ChannelPipeline pipeline) {
-    pipeline.addLast(new HttpServerCodec());
-    pipeline.addLast(new HttpServerExpectContinueHandler());
-    pipeline.addLast(new ProxyHandler(proxy, listener, false));
+    ServerPipelines.http1(pipeline, proxy, listener);
   }
 
   void configureHttp2(ChannelPipeline pipeline) {
-    pipeline.addLast(
-        Http2FrameCodecBuilder.forServer()
-            .gracefulShutdownTimeoutMillis(proxy.drainTimeout().toMillis())
-            .build());
-    pipeline.addLast(new Http2MultiplexHandler(new Http2StreamInitializer(proxy, listener)));
-    pipeline.addLast(new Http2DrainHandler());
+    ServerPipelines.http2(pipeline, proxy, listener);
   }
 }

@@ -36,6 +36,14 @@ final class LocalExchange implements Exchange {
   }
 
   @Override
+  public void onRequestBroken() {
+    if (!requestComplete) {
+      requestComplete = true;
+      handler.exchangeDone(written, true);
+    }
+  }
+
+  @Override
   public boolean requestComplete() {
     return requestComplete;
   }

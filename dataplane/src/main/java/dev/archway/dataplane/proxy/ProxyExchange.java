@@ -105,6 +105,17 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
   }
 
   @Override
+  public void onRequestBroken() {
+    if (done) {
+      return;
+    }
+    requestComplete = true;
+    closeClient = true;
+    // The upstream saw part of a request: that connection can never be reused.
+    upstreamBroke(HttpResponseStatus.BAD_REQUEST, "malformed request body");
+  }
+
+  @Override
   public boolean requestComplete() {
     return requestComplete;
   }
@@ -192,13 +203,17 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
   }
 
   private void upstreamBroke(String why) {
+    upstreamBroke(HttpResponseStatus.BAD_GATEWAY, why);
+  }
+
+  private void upstreamBroke(HttpResponseStatus status, String why) {
     if (responseStarted) {
       // Part of the response is already out: the only honest signal left is to cut the client.
       done = true;
       detachUpstream(false);
       handler.abort();
     } else {
-      fail(HttpResponseStatus.BAD_GATEWAY, why);
+      fail(status, why);
     }
   }
 

@@ -24,6 +24,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2FrameStreamException;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -77,6 +79,14 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     if (msg instanceof HttpRequest request) {
       startExchange(request);
     }
+    if (msg instanceof HttpContent content
+        && !(msg instanceof HttpRequest)
+        && content.decoderResult().isFailure()) {
+      // A malformed body (a bad chunk size...): the decoder discards the rest of the connection.
+      content.release();
+      requestBroken();
+      return;
+    }
     if (msg instanceof HttpContent content) {
       // A FullHttpRequest (an HTTP/2 stream that ended with its headers) is passed on as plain
       // content: the head already went into the exchange, and the upstream encoder must not see a
@@ -102,7 +112,20 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     keepAlive = !draining && (http2 || HttpUtil.isKeepAlive(request));
     if (request.decoderResult().isFailure()) {
       keepAlive = false;
-      respondLocally(HttpResponseStatus.BAD_REQUEST, "malformed request", false);
+      if (Http1ServerCodec.statusFor(request.decoderResult()) == 0) {
+        closing = true;
+        ctx.close();
+        return;
+      }
+      respondLocally(
+          HttpResponseStatus.valueOf(Http1ServerCodec.statusFor(request.decoderResult())),
+          "malformed request",
+          true); // the decoder reads nothing more from this connection
+      return;
+    }
+    if (http2 && request.headers().size() > proxy.limits().maxHeaderCount()) {
+      respondLocally(
+          HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "too many header fields", false);
       return;
     }
     RequestTarget target;
@@ -119,6 +142,13 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             target,
             request.method().name(),
             request.headers()::getAll);
+    TlsSession tls = TlsSession.of(ctx.channel());
+    if (tls != null && routes != null && tls.misdirected(routes.virtualHostName(routing.host()))) {
+      // GatewayHTTPSListenerDetectMisdirectedRequests: the Host belongs to another listener of
+      // this port than the one whose certificate the SNI chose (RFC 9110 §15.5.20).
+      respondLocally(HttpResponseStatus.MISDIRECTED_REQUEST, "misdirected request", false);
+      return;
+    }
     CompiledRoute route = routes == null ? null : routes.route(routing);
     if (route == null) {
       respondLocally(HttpResponseStatus.NOT_FOUND, "no route matched", false);
@@ -135,15 +165,6 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
       redirect(backend.filters().redirect(), routing);
     } else if (backend.upstream() == null) {
       respondLocally(HttpResponseStatus.INTERNAL_SERVER_ERROR, "invalid backend", false);
-      TlsSession tls = TlsSession.of(ctx.channel());
-      if (tls != null
-          && routes != null
-          && tls.misdirected(routes.virtualHostName(routing.host()))) {
-        // GatewayHTTPSListenerDetectMisdirectedRequests: the Host belongs to another listener of
-        // this port than the one whose certificate the SNI chose (RFC 9110 §15.5.20).
-        respondLocally(HttpResponseStatus.MISDIRECTED_REQUEST, "misdirected request", false);
-        return;
-      }
     } else {
       InetSocketAddress endpoint = backend.upstream().nextEndpoint();
       if (endpoint == null) {
@@ -219,6 +240,18 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     updateRead();
   }
 
+  /** The request body turned out malformed: answer 400 if still possible, and close. */
+  private void requestBroken() {
+    keepAlive = false;
+    if (current == null || current.requestComplete()) {
+      closing = true;
+      releaseQueued();
+      ctx.close();
+    } else {
+      current.onRequestBroken();
+    }
+  }
+
   /** The response broke off halfway: closing is the only way to tell the client. */
   void abort() {
     current = null;
@@ -233,6 +266,11 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     if (ctx.channel().config().isAutoRead() != want) {
       ctx.channel().config().setAutoRead(want);
     }
+  }
+
+  /** The scheme the client used: https when the connection was terminated by an HTTPS listener. */
+  private String scheme() {
+    return TlsSession.of(ctx.channel()) == null ? "http" : "https";
   }
 
   private String clientIp() {
@@ -264,11 +302,6 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     ctx.fireUserEventTriggered(evt);
   }
 
-  /** The scheme the client used: https when the connection was terminated by an HTTPS listener. */
-  private String scheme() {
-    return TlsSession.of(ctx.channel()) == null ? "http" : "https";
-  }
-
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     closing = true;
@@ -283,6 +316,11 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (http2 && (cause instanceof Http2Exception || cause instanceof Http2FrameStreamException)) {
+      // The frame codec resets the stream itself with the right error code (STREAM_CLOSED,
+      // PROTOCOL_ERROR...); closing here first would reset it with CANCEL instead.
+      return;
+    }
     ctx.close();
   }
 

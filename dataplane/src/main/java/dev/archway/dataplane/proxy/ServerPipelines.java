@@ -1,0 +1,71 @@
+package dev.archway.dataplane.proxy;
+
+import dev.archway.dataplane.routing.ListenerKey;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The downstream pipelines after the protocol is known (cleartext prior knowledge, or ALPN after
+ * TLS), with the edge limits of {@link ProxyContext#limits()} applied:
+ *
+ * <pre>
+ * HTTP/1.1: Http1ServerCodec → Http1TimeoutHandler → HttpServerExpectContinueHandler → ProxyHandler
+ * HTTP/2:   Http2FrameCodec → IdleStateHandler → Http2MultiplexHandler → Http2DrainHandler
+ *             per stream: Http2StreamFrameToHttpObjectCodec → ProxyHandler
+ * </pre>
+ */
+public final class ServerPipelines {
+  private ServerPipelines() {}
+
+  /** Appends the HTTP/1.1 handlers. */
+  public static void http1(ChannelPipeline pipeline, ProxyContext proxy, ListenerKey listener) {
+    pipeline.addLast(new Http1ServerCodec(proxy.limits()));
+    pipeline.addLast(new Http1TimeoutHandler(proxy.limits()));
+    pipeline.addLast(new HttpServerExpectContinueHandler());
+    pipeline.addLast(new ProxyHandler(proxy, listener, false));
+  }
+
+  /**
+   * Appends the HTTP/2 handlers. The limits are explicit rather than Netty's defaults: concurrent
+   * streams and header list size are advertised in SETTINGS; RST_STREAM frames from the client are
+   * counted per window (Rapid Reset, CVE-2023-44487) and so are resets the server is made to send
+   * (MadeYouReset, CVE-2025-55163); small CONTINUATION frames are capped (CVE-2026-33871); queued
+   * control frames (SETTINGS/PING floods) are bounded.
+   */
+  public static void http2(ChannelPipeline pipeline, ProxyContext proxy, ListenerKey listener) {
+    EdgeLimits limits = proxy.limits();
+    Http2Settings settings =
+        Http2Settings.defaultSettings()
+            .maxConcurrentStreams(limits.maxConcurrentStreams())
+            .maxHeaderListSize(limits.maxHeaderListSize())
+            .initialWindowSize(64 * 1024 - 1);
+    Http2StreamIdGuard guard = new Http2StreamIdGuard();
+    Http2FrameCodec codec =
+        Http2FrameCodecBuilder.forServer()
+            .frameLogger(guard)
+            .initialSettings(settings)
+            .validateHeaders(true)
+            .validateRequiredPseudoHeaders(true)
+            .decoderEnforceMaxRstFramesPerWindow(
+                limits.maxRstFramesPerWindow(), limits.rstWindowSeconds())
+            .encoderEnforceMaxRstFramesPerWindow(
+                limits.maxRstFramesPerWindow(), limits.rstWindowSeconds())
+            .decoderEnforceMaxSmallContinuationFrames(limits.maxSmallContinuationFrames())
+            .encoderEnforceMaxQueuedControlFrames(1000)
+            .decoderEnforceMaxConsecutiveEmptyDataFrames(2)
+            .gracefulShutdownTimeoutMillis(proxy.drainTimeout().toMillis())
+            .build();
+    guard.connection(codec.connection());
+    pipeline.addLast(codec);
+    pipeline.addLast(new Http2MultiplexHandler(new Http2StreamInitializer(proxy, listener)));
+    pipeline.addLast(
+        new IdleStateHandler(0, 0, limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+    pipeline.addLast(new Http2DrainHandler());
+  }
+}
