@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
     description = "A Kubernetes Gateway API implementation: control plane and data plane.",
     subcommands = {
       RunCommand.class,
+      ControllerCommand.class,
       TranslateCommand.class,
       StatusCommand.class,
       EchoCommand.class,

@@ -1,0 +1,204 @@
+package dev.archway.app;
+
+import dev.archway.app.admin.AdminServer;
+import dev.archway.app.runtime.ControllerRunner;
+import dev.archway.app.runtime.StatusStore;
+import dev.archway.dataplane.DataPlane;
+import dev.archway.dataplane.DataPlaneOptions;
+import dev.archway.provider.kubernetes.Debounce;
+import dev.archway.provider.kubernetes.KubernetesProviderException;
+import dev.archway.provider.kubernetes.LeaderElection;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code archway controller}: Kubernetes mode. Watches an API server, serves the Gateways of
+ * GatewayClasses naming {@code archway.dev/gateway-controller}, and writes their statuses.
+ */
+@Command(
+    name = "controller",
+    description = {
+      "Kubernetes mode: watch the API server, serve the Gateways of Archway's GatewayClasses and"
+          + " write their statuses. With --infrastructure host, this process is the data plane:"
+          + " each Gateway listens on its own local address from --address-range."
+    })
+final class ControllerCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(ControllerCommand.class);
+  private static final Path IN_CLUSTER_NAMESPACE =
+      Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
+
+  /** Where Gateways' data planes run. */
+  enum Infrastructure {
+    /** In this process, each Gateway on a local address. */
+    host
+  }
+
+  @Option(
+      names = "--kubeconfig",
+      paramLabel = "PATH",
+      description = "Kubeconfig file (default: $KUBECONFIG, ~/.kube/config, or in-cluster).")
+  Path kubeconfig;
+
+  @Option(
+      names = "--infrastructure",
+      defaultValue = "host",
+      paramLabel = "KIND",
+      description =
+          "Where Gateways are served: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  Infrastructure infrastructure;
+
+  @Option(
+      names = "--address-range",
+      defaultValue = "127.0.1.1-127.0.1.254",
+      paramLabel = "FIRST-LAST",
+      description =
+          "Local IPv4 addresses for Gateways, one each, reported in status.addresses"
+              + " (default: ${DEFAULT-VALUE}).")
+  String addressRange;
+
+  @Option(
+      names = "--admin-address",
+      defaultValue = "127.0.0.1:19001",
+      paramLabel = "HOST:PORT",
+      description = "Where the admin API listens (default: ${DEFAULT-VALUE}).")
+  String adminAddress;
+
+  @Option(
+      names = "--leader-election-namespace",
+      paramLabel = "NS",
+      description =
+          "Namespace of the leader-election Lease (default: the pod's namespace in a cluster,"
+              + " else the kubeconfig's, else default).")
+  String leaseNamespace;
+
+  @Option(
+      names = "--lease-name",
+      defaultValue = "archway-controller",
+      paramLabel = "NAME",
+      description = "Name of the leader-election Lease (default: ${DEFAULT-VALUE}).")
+  String leaseName;
+
+  @Option(
+      names = "--workers",
+      defaultValue = "0",
+      paramLabel = "N",
+      description = "Event loop threads for traffic (default: one per core).")
+  int workers;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    KubernetesClient client;
+    try {
+      Config config =
+          kubeconfig == null
+              ? Config.autoConfigure(null)
+              : Config.fromKubeconfig(kubeconfig.toFile());
+      client = new KubernetesClientBuilder().withConfig(config).build();
+    } catch (KubernetesClientException | IllegalArgumentException e) {
+      System.err.println("error: cannot configure the Kubernetes client: " + e.getMessage());
+      return 2;
+    }
+    String namespace = leaseNamespace(client);
+    String identity = identity();
+    ControllerRunner.Options options =
+        new ControllerRunner.Options(
+            addressRange,
+            LeaderElection.Settings.defaults(namespace, leaseName, identity),
+            Debounce.DEFAULT,
+            Duration.ofMinutes(2));
+    StatusStore statuses = new StatusStore();
+    DataPlane dataPlane =
+        DataPlane.start(
+            workers > 0
+                ? DataPlaneOptions.defaults().withWorkers(workers)
+                : DataPlaneOptions.defaults());
+    ControllerRunner runner;
+    AdminServer admin;
+    try {
+      runner = ControllerRunner.start(client, options, dataPlane, statuses, Clock.systemUTC());
+    } catch (KubernetesProviderException | KubernetesClientException | IllegalArgumentException e) {
+      System.err.println("error: " + e.getMessage());
+      dataPlane.close();
+      client.close();
+      return 1;
+    }
+    try {
+      admin =
+          AdminServer.start(
+              Addresses.parse(adminAddress, "--admin-address"), statuses, runner::serving);
+    } catch (IOException e) {
+      System.err.println("error: admin API cannot listen on " + adminAddress + ": " + e);
+      runner.close();
+      dataPlane.close();
+      client.close();
+      return 1;
+    }
+    LOG.info(
+        "controller {} running ({} infrastructure, addresses {}); Lease {}/{}; admin API on http://{}",
+        identity,
+        infrastructure,
+        addressRange,
+        namespace,
+        leaseName,
+        adminAddress);
+
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  LOG.info("shutting down");
+                  runner.close(); // releases the Lease: a standby takes over at once
+                  dataPlane.close();
+                  admin.close();
+                  client.close();
+                  stopped.countDown();
+                },
+                "archway-shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  private String leaseNamespace(KubernetesClient client) {
+    if (leaseNamespace != null) {
+      return leaseNamespace;
+    }
+    try {
+      if (Files.isReadable(IN_CLUSTER_NAMESPACE)) {
+        return Files.readString(IN_CLUSTER_NAMESPACE).trim();
+      }
+    } catch (IOException e) {
+      LOG.debug("reading {}", IN_CLUSTER_NAMESPACE, e);
+    }
+    String fromConfig = client.getConfiguration().getNamespace();
+    return fromConfig == null || fromConfig.isBlank() ? "default" : fromConfig;
+  }
+
+  /** The pod name in a cluster (HOSTNAME), else the host name, made unique per process. */
+  private static String identity() {
+    String host = System.getenv("HOSTNAME");
+    if (host == null || host.isBlank()) {
+      try {
+        host = InetAddress.getLocalHost().getHostName();
+      } catch (IOException e) {
+        host = "archway";
+      }
+    }
+    return host + "_" + UUID.randomUUID().toString().substring(0, 8);
+  }
+}

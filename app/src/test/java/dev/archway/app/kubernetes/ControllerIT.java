@@ -1,0 +1,373 @@
+package dev.archway.app.kubernetes;
+
+import static dev.archway.app.kubernetes.ControllerHarness.condition;
+import static dev.archway.app.kubernetes.ControllerHarness.currentTrue;
+import static dev.archway.app.kubernetes.Fixtures.LISTENER_PORT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.archway.api.v1alpha1.ArchwayApi;
+import dev.archway.echo.EchoServer;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatusAddress;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * {@code archway controller}'s pipeline against a real API server: statuses as the conformance
+ * suite reads them, and requests through the address a Gateway reports.
+ */
+@ExtendWith(TestCluster.class)
+class ControllerIT {
+  private final String id = UUID.randomUUID().toString().substring(0, 6);
+  private final String ns = "ctl-" + id;
+  private final String className = "archway-" + id;
+  private KubernetesClient client;
+  private ControllerHarness harness;
+  private EchoServer echo;
+
+  @BeforeEach
+  void setUp() {
+    client = TestCluster.cluster().client();
+    harness = new ControllerHarness();
+    Fixtures.namespace(client, ns);
+    client.resource(Fixtures.archwayClass(className)).create();
+    echo = EchoServer.start("echo-a", new InetSocketAddress(Fixtures.hostAddress(), 0));
+  }
+
+  @AfterEach
+  void tearDown() {
+    harness.close();
+    echo.close();
+    client.resources(GatewayClass.class).withName(className).delete();
+    client.namespaces().withName(ns).delete();
+    client.close();
+  }
+
+  private Gateway gateway(String name) {
+    return client.resources(Gateway.class).inNamespace(ns).withName(name).get();
+  }
+
+  private HTTPRoute route(String name) {
+    return client.resources(HTTPRoute.class).inNamespace(ns).withName(name).get();
+  }
+
+  private static Optional<RouteParentStatus> parent(
+      HTTPRoute route, String gateway, String controller) {
+    if (route.getStatus() == null) {
+      return Optional.empty();
+    }
+    return route.getStatus().getParents().stream()
+        .filter(p -> p.getParentRef().getName().equals(gateway))
+        .filter(p -> p.getControllerName().equals(controller))
+        .findFirst();
+  }
+
+  @Test
+  void servesARouteOnTheReportedAddressAndFollowsEndpointChanges() {
+    client.resource(Fixtures.service(ns, "echo")).create();
+    client.resource(Fixtures.slice(ns, "echo", Fixtures.hostAddress(), echo.port())).create();
+    client.resource(Fixtures.gateway(ns, "gw", className)).create();
+    client.resource(Fixtures.route(ns, "web", "/", "echo", "gw")).create();
+
+    ControllerHarness.Replica replica =
+        harness.start(client, "127.0.1.1-127.0.1.20", "lease-" + id, "a");
+
+    // GatewayClass: Accepted at its generation.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              GatewayClass gc = client.resources(GatewayClass.class).withName(className).get();
+              return gc.getStatus() != null
+                  && currentTrue(gc.getStatus().getConditions(), "Accepted", gc);
+            });
+    // Gateway: Accepted and Programmed at its generation, an IPAddress from the range, listeners.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              Gateway gw = gateway("gw");
+              return gw.getStatus() != null
+                  && currentTrue(gw.getStatus().getConditions(), "Accepted", gw)
+                  && currentTrue(gw.getStatus().getConditions(), "Programmed", gw)
+                  && !gw.getStatus().getAddresses().isEmpty();
+            });
+    Gateway gw = gateway("gw");
+    GatewayStatusAddress address = gw.getStatus().getAddresses().get(0);
+    assertThat(address.getType()).isEqualTo("IPAddress");
+    assertThat(address.getValue())
+        .startsWith("127.0.1.")
+        .isEqualTo(replica.runner().addressOf(ns, "gw"));
+    assertThat(gw.getStatus().getListeners()).hasSize(1);
+    var listener = gw.getStatus().getListeners().get(0);
+    assertThat(listener.getAttachedRoutes()).isEqualTo(1);
+    for (String type : List.of("Accepted", "ResolvedRefs", "Programmed")) {
+      assertThat(currentTrue(listener.getConditions(), type, gw)).as(type).isTrue();
+    }
+    assertThat(condition(gw.getStatus().getConditions(), "Programmed").getLastTransitionTime())
+        .isNotBlank();
+    // HTTPRoute: our parent entry, Accepted and ResolvedRefs at the route's generation.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              HTTPRoute r = route("web");
+              return parent(r, "gw", ArchwayApi.CONTROLLER_NAME)
+                  .filter(p -> currentTrue(p.getConditions(), "Accepted", r))
+                  .filter(p -> currentTrue(p.getConditions(), "ResolvedRefs", r))
+                  .isPresent();
+            });
+
+    // Traffic through the reported address reaches the echo backend found via the EndpointSlice.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> harness.get(address.getValue(), LISTENER_PORT, "/hello"),
+            r -> r.equals(Optional.of("echo-a")));
+
+    // A status that did not change is not written again: an unrelated change causes no write.
+    long writes = replica.runner().statusWrites();
+    String gatewayVersion = gateway("gw").getMetadata().getResourceVersion();
+    client
+        .resource(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withNamespace(ns)
+                .withName("unrelated")
+                .endMetadata()
+                .build())
+        .create();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                replica.statuses().view().resources().stream()
+                    .anyMatch(r -> r.path("metadata").path("name").asString().equals("unrelated")));
+    assertThat(replica.runner().statusWrites()).isEqualTo(writes);
+    assertThat(gateway("gw").getMetadata().getResourceVersion()).isEqualTo(gatewayVersion);
+
+    // Endpoint change: the slice now points at another backend; measure until traffic follows.
+    try (EchoServer second =
+        EchoServer.start("echo-b", new InetSocketAddress(Fixtures.hostAddress(), 0))) {
+      long start = System.nanoTime();
+      client.resource(Fixtures.slice(ns, "echo", Fixtures.hostAddress(), second.port())).update();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(5))
+          .until(
+              () -> harness.get(address.getValue(), LISTENER_PORT, "/hello"),
+              r -> r.equals(Optional.of("echo-b")));
+      Duration endToEnd = Duration.ofNanos(System.nanoTime() - start);
+      assertThat(replica.runner().lastEndpointLatency()).isNotNull();
+      System.out.printf(
+          "endpoint change: informer event to data plane %.1f ms; API update call to traffic %.1f ms%n",
+          replica.runner().lastEndpointLatency().toNanos() / 1e6, endToEnd.toNanos() / 1e6);
+      assertThat(endToEnd).isLessThan(Duration.ofSeconds(2));
+    }
+
+    // A spec change bumps the generation; every condition follows it.
+    HTTPRoute web = route("web");
+    web.getSpec().getRules().get(0).getMatches().get(0).getPath().setValue("/hello");
+    client.resource(web).update();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              HTTPRoute r = route("web");
+              return r.getMetadata().getGeneration() == 2L
+                  && parent(r, "gw", ArchwayApi.CONTROLLER_NAME)
+                      .filter(
+                          p ->
+                              p.getConditions().stream()
+                                  .allMatch(c -> c.getObservedGeneration() == 2L))
+                      .isPresent();
+            });
+  }
+
+  private static io.fabric8.kubernetes.api.model.Condition theirCondition() {
+    return new io.fabric8.kubernetes.api.model.ConditionBuilder()
+        .withType("Accepted")
+        .withStatus("True")
+        .withReason("Accepted")
+        .withMessage("theirs")
+        .withObservedGeneration(1L)
+        .withLastTransitionTime("2025-01-01T00:00:00Z")
+        .build();
+  }
+
+  @Test
+  void leavesOtherControllersStatusesAloneAndDropsOurStaleRouteParents() {
+    String foreignClass = "other-" + id;
+    client.resource(Fixtures.gatewayClass(foreignClass, "example.com/other-controller")).create();
+    try {
+      client.resource(Fixtures.service(ns, "echo")).create();
+      client.resource(Fixtures.gateway(ns, "ours", className)).create();
+      client.resource(Fixtures.gateway(ns, "theirs", foreignClass)).create();
+      client.resource(Fixtures.route(ns, "shared", "/", "echo", "ours", "theirs")).create();
+      // The other controller has written its statuses.
+      GatewayClass theirClass = client.resources(GatewayClass.class).withName(foreignClass).get();
+      theirClass.setStatus(
+          new io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClassStatusBuilder()
+              .addToConditions(theirCondition())
+              .build());
+      client.resource(theirClass).updateStatus();
+      HTTPRoute shared = route("shared");
+      shared.setStatus(
+          new io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatusBuilder()
+              .addNewParent()
+              .withNewParentRef()
+              .withName("theirs")
+              .endParentRef()
+              .withControllerName("example.com/other-controller")
+              .addToConditions(theirCondition())
+              .endParent()
+              .build());
+      client.resource(shared).updateStatus();
+      String theirClassVersion =
+          client
+              .resources(GatewayClass.class)
+              .withName(foreignClass)
+              .get()
+              .getMetadata()
+              .getResourceVersion();
+      String theirGatewayVersion = gateway("theirs").getMetadata().getResourceVersion();
+
+      ControllerHarness.Replica replica =
+          harness.start(client, "127.0.1.21-127.0.1.40", "lease-" + id, "a");
+
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> parent(route("shared"), "ours", ArchwayApi.CONTROLLER_NAME).isPresent());
+      HTTPRoute written = route("shared");
+      assertThat(written.getStatus().getParents()).hasSize(2);
+      RouteParentStatus theirs =
+          parent(written, "theirs", "example.com/other-controller").orElseThrow();
+      assertThat(theirs.getConditions().get(0).getMessage()).isEqualTo("theirs");
+      assertThat(theirs.getConditions().get(0).getLastTransitionTime())
+          .isEqualTo("2025-01-01T00:00:00Z");
+      // No parent entry of ours for the other controller's Gateway.
+      assertThat(parent(written, "theirs", ArchwayApi.CONTROLLER_NAME)).isEmpty();
+      // Their GatewayClass and Gateway were not written to.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  gateway("ours").getStatus() != null
+                      && currentTrue(
+                          gateway("ours").getStatus().getConditions(),
+                          "Programmed",
+                          gateway("ours")));
+      assertThat(
+              client
+                  .resources(GatewayClass.class)
+                  .withName(foreignClass)
+                  .get()
+                  .getMetadata()
+                  .getResourceVersion())
+          .isEqualTo(theirClassVersion);
+      assertThat(gateway("theirs").getMetadata().getResourceVersion())
+          .isEqualTo(theirGatewayVersion);
+
+      // The route leaves our Gateway: our stale entry goes, theirs stays.
+      HTTPRoute moved = route("shared");
+      moved.getSpec().getParentRefs().removeIf(p -> p.getName().equals("ours"));
+      client.resource(moved).update();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> parent(route("shared"), "ours", ArchwayApi.CONTROLLER_NAME).isEmpty());
+      assertThat(route("shared").getStatus().getParents())
+          .extracting(RouteParentStatus::getControllerName)
+          .containsExactly("example.com/other-controller");
+      assertThat(replica.runner().isLeader()).isTrue();
+    } finally {
+      client.resources(GatewayClass.class).withName(foreignClass).delete();
+    }
+  }
+
+  @Test
+  void aBadListenerOrRouteDoesNotStopTheGoodOnes() {
+    client.resource(Fixtures.service(ns, "echo")).create();
+    client.resource(Fixtures.slice(ns, "echo", Fixtures.hostAddress(), echo.port())).create();
+    Gateway gw = Fixtures.gateway(ns, "gw", className);
+    // A second listener with a protocol no implementation supports.
+    gw.getSpec()
+        .getListeners()
+        .add(
+            new io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerBuilder()
+                .withName("odd")
+                .withProtocol("example.com/unknown")
+                .withPort(LISTENER_PORT + 1)
+                .build());
+    client.resource(gw).create();
+    client.resource(Fixtures.route(ns, "good", "/good", "echo", "gw")).create();
+    client.resource(Fixtures.route(ns, "no-backend", "/bad", "absent", "gw")).create();
+    HTTPRoute wrongListener = Fixtures.route(ns, "wrong-listener", "/wrong", "echo", "gw");
+    wrongListener.getSpec().getParentRefs().get(0).setSectionName("nope");
+    client.resource(wrongListener).create();
+
+    harness.start(client, "127.0.1.41-127.0.1.60", "lease-" + id, "a");
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              HTTPRoute r = route("no-backend");
+              return parent(r, "gw", ArchwayApi.CONTROLLER_NAME)
+                  .filter(
+                      p ->
+                          p.getConditions().stream()
+                              .anyMatch(
+                                  c ->
+                                      c.getType().equals("ResolvedRefs")
+                                          && c.getStatus().equals("False")
+                                          && c.getReason().equals("BackendNotFound")))
+                  .isPresent();
+            });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              HTTPRoute r = route("wrong-listener");
+              return parent(r, "gw", ArchwayApi.CONTROLLER_NAME)
+                  .filter(
+                      p ->
+                          p.getConditions().stream()
+                              .anyMatch(
+                                  c ->
+                                      c.getType().equals("Accepted")
+                                          && c.getStatus().equals("False")
+                                          && c.getReason().equals("NoMatchingParent")))
+                  .isPresent();
+            });
+    Gateway written = gateway("gw");
+    assertThat(currentTrue(written.getStatus().getConditions(), "Accepted", written)).isTrue();
+    var odd =
+        written.getStatus().getListeners().stream()
+            .filter(l -> l.getName().equals("odd"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(condition(odd.getConditions(), "Accepted").getStatus()).isEqualTo("False");
+    assertThat(condition(odd.getConditions(), "Accepted").getReason())
+        .isEqualTo("UnsupportedProtocol");
+    String address = written.getStatus().getAddresses().get(0).getValue();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> harness.get(address, LISTENER_PORT, "/good"),
+            r -> r.equals(Optional.of("echo-a")));
+    assertThat(harness.get(address, LISTENER_PORT, "/bad")).contains("status 500");
+  }
+}

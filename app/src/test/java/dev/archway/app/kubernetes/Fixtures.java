@@ -1,0 +1,153 @@
+package dev.archway.app.kubernetes;
+
+import dev.archway.api.v1alpha1.ArchwayApi;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClassBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/** Resources as a user would apply them, built with fabric8. */
+final class Fixtures {
+  static final int LISTENER_PORT = 18080;
+
+  private Fixtures() {}
+
+  static void namespace(KubernetesClient client, String name) {
+    client
+        .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+        .create();
+  }
+
+  static GatewayClass gatewayClass(String name, String controllerName) {
+    return new GatewayClassBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .endMetadata()
+        .withNewSpec()
+        .withControllerName(controllerName)
+        .endSpec()
+        .build();
+  }
+
+  static GatewayClass archwayClass(String name) {
+    return gatewayClass(name, ArchwayApi.CONTROLLER_NAME);
+  }
+
+  /** A Gateway with one HTTP listener named {@code http} on {@link #LISTENER_PORT}. */
+  static Gateway gateway(String namespace, String name, String className) {
+    return new GatewayBuilder()
+        .withNewMetadata()
+        .withNamespace(namespace)
+        .withName(name)
+        .endMetadata()
+        .withNewSpec()
+        .withGatewayClassName(className)
+        .addNewListener()
+        .withName("http")
+        .withProtocol("HTTP")
+        .withPort(LISTENER_PORT)
+        .endListener()
+        .endSpec()
+        .build();
+  }
+
+  /** A route from {@code prefix} to port 8080 of {@code service}, attached to the Gateways. */
+  static HTTPRoute route(
+      String namespace, String name, String prefix, String service, String... gateways) {
+    HTTPRouteBuilder builder =
+        new HTTPRouteBuilder()
+            .withNewMetadata()
+            .withNamespace(namespace)
+            .withName(name)
+            .endMetadata();
+    var spec = builder.withNewSpec();
+    for (String gateway : gateways) {
+      spec.addNewParentRef().withName(gateway).endParentRef();
+    }
+    return spec.addNewRule()
+        .addNewMatch()
+        .withNewPath()
+        .withType("PathPrefix")
+        .withValue(prefix)
+        .endPath()
+        .endMatch()
+        .addNewBackendRef()
+        .withName(service)
+        .withPort(8080)
+        .endBackendRef()
+        .endRule()
+        .endSpec()
+        .build();
+  }
+
+  /** A Service without a selector: its endpoints are hand-written EndpointSlices. */
+  static Service service(String namespace, String name) {
+    return new ServiceBuilder()
+        .withNewMetadata()
+        .withNamespace(namespace)
+        .withName(name)
+        .endMetadata()
+        .withNewSpec()
+        .addNewPort()
+        .withName("http")
+        .withPort(8080)
+        .withProtocol("TCP")
+        .endPort()
+        .endSpec()
+        .build();
+  }
+
+  /**
+   * A non-loopback IPv4 address of this machine: the API server rejects loopback addresses in
+   * EndpointSlices, so echo backends listen here.
+   */
+  static String hostAddress() {
+    try {
+      return java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).stream()
+          .flatMap(i -> java.util.Collections.list(i.getInetAddresses()).stream())
+          .filter(a -> a instanceof java.net.Inet4Address)
+          .filter(a -> !a.isLoopbackAddress() && !a.isLinkLocalAddress() && !a.isAnyLocalAddress())
+          .map(java.net.InetAddress::getHostAddress)
+          .sorted()
+          .findFirst()
+          .orElseThrow(
+              () ->
+                  new IllegalStateException(
+                      "no non-loopback IPv4 address on this machine for EndpointSlices"));
+    } catch (java.net.SocketException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** One ready endpoint at {@code address:port}, for port {@code http} of the Service. */
+  static EndpointSlice slice(String namespace, String service, String address, int port) {
+    return new EndpointSliceBuilder()
+        .withNewMetadata()
+        .withNamespace(namespace)
+        .withName(service + "-1")
+        .addToLabels("kubernetes.io/service-name", service)
+        .addToLabels("endpointslice.kubernetes.io/managed-by", "archway-tests")
+        .endMetadata()
+        .withAddressType("IPv4")
+        .addNewEndpoint()
+        .withAddresses(address)
+        .withNewConditions()
+        .withReady(true)
+        .endConditions()
+        .endEndpoint()
+        .addNewPort()
+        .withName("http")
+        .withPort(port)
+        .withProtocol("TCP")
+        .endPort()
+        .build();
+  }
+}
