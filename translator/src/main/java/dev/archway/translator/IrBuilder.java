@@ -39,6 +39,9 @@ final class IrBuilder {
     List<GatewayIr> gatewayIrs = new ArrayList<>();
     TreeSet<String> used = new TreeSet<>();
     for (GatewayContext gw : gateways) {
+      if (gw.notAcceptedReason != null) {
+        continue; // a Gateway that is not Accepted is not served
+      }
       Map<Integer, List<VirtualHost>> http = new TreeMap<>();
       Map<Integer, Boolean> https = new TreeMap<>();
       Map<Integer, List<TlsVirtualHost>> tls = new TreeMap<>();

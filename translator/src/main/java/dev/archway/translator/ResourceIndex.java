@@ -2,6 +2,7 @@ package dev.archway.translator;
 
 import dev.archway.api.snapshot.ResourceSnapshot;
 import dev.archway.api.v1alpha1.Backend;
+import dev.archway.api.v1alpha1.ProxyConfig;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -73,6 +74,10 @@ final class ResourceIndex {
 
   Optional<Backend> backend(String namespace, String name) {
     return snapshot.find(Backend.class, namespace, name);
+  }
+
+  Optional<ProxyConfig> proxyConfig(String namespace, String name) {
+    return snapshot.find(ProxyConfig.class, namespace, name);
   }
 
   Optional<Secret> secret(String namespace, String name) {

@@ -86,6 +86,10 @@ public record TranslationResult(DataPlaneConfig config, SortedMap<ResourceKey, O
             case GatewayStatus s -> {
               notTrue(s.getConditions(), GatewayConditionType.ACCEPTED)
                   .ifPresent(c -> lines.add(line(key, null, c)));
+              // The Gateway's own references; ListenersNotResolved repeats the listener lines.
+              notTrue(s.getConditions(), GatewayConditionType.RESOLVED_REFS)
+                  .filter(c -> !"ListenersNotResolved".equals(c.getReason()))
+                  .ifPresent(c -> lines.add(line(key, null, c)));
               for (ListenerStatus l : s.getListeners()) {
                 firstNotTrue(
                         l.getConditions(),

@@ -3,6 +3,7 @@ package dev.archway.translator;
 import dev.archway.api.runtime.RuntimeFacts;
 import dev.archway.api.snapshot.ResourceKey;
 import dev.archway.api.snapshot.ResourceSnapshot;
+import dev.archway.api.v1alpha1.ProxyConfig;
 import dev.archway.ir.DataPlaneConfig;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
@@ -17,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -41,16 +41,20 @@ public final class Translator {
     Objects.requireNonNull(snapshot, "snapshot");
     Objects.requireNonNull(facts, "facts");
     SortedMap<ResourceKey, Object> statuses = new TreeMap<>();
-    ResourceIndex index = new ResourceIndex(snapshot);
 
-    // 1. GatewayClasses: which classes are Archway's.
-    Set<String> classes = GatewayClasses.process(snapshot.list(GatewayClass.class), statuses);
+    ResourceIndex index = new ResourceIndex(snapshot);
+    // 1. GatewayClasses: which classes are Archway's, with their ProxyConfig.
+    Map<String, ProxyConfig> classes =
+        GatewayClasses.process(snapshot.list(GatewayClass.class), index, statuses);
 
     // 2. Gateways of those classes, with their listeners validated and certificates resolved.
     Map<String, GatewayContext> gateways = new LinkedHashMap<>();
     for (Gateway gateway : snapshot.list(Gateway.class)) {
-      if (gateway.getSpec() != null && classes.contains(gateway.getSpec().getGatewayClassName())) {
+      if (gateway.getSpec() != null
+          && classes.containsKey(gateway.getSpec().getGatewayClassName())) {
         GatewayContext gw = Listeners.process(gateway, index, facts.now());
+        GatewaySettings.process(
+            gw, classes.get(gateway.getSpec().getGatewayClassName()), index, facts.now());
         gateways.put(gw.namespacedName(), gw);
       }
     }
@@ -58,6 +62,7 @@ public final class Translator {
     // 3. ListenerSets attached to those Gateways; conflicts across the merged listeners.
     Map<String, ListenerSetContext> listenerSets =
         ListenerSets.process(snapshot.list(ListenerSet.class), gateways, index, facts.now());
+    gateways.values().forEach(gw -> FrontendValidation.apply(gw, index, facts.now()));
 
     // 4. Routes attached to those Gateways; backends resolved along the way.
     BackendResolver backends = new BackendResolver(index);
