@@ -34,7 +34,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** A throwaway certificate authority for tests: EC P-256 keys, certificates valid for a day. */
 public final class TestPki {
-  private static final AtomicLong SERIAL = new AtomicLong(System.nanoTime());
+  private static final AtomicLong SERIAL = new AtomicLong();
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
   /** A certificate with its key. */
   public record Issued(X509Certificate certificate, PrivateKey key, X509Certificate issuer) {
@@ -112,12 +113,18 @@ public final class TestPki {
             new X500Name("CN=" + cn),
             keys.getPublic(),
             true,
-            List.of());
+            List.of(),
+            Duration.ofDays(400));
     return new TestPki(keys, cert);
   }
 
   /** A server (and client) certificate for {@code dnsNames}, also valid for 127.0.0.1. */
   public Issued issue(String cn, String... dnsNames) {
+    return issue(Duration.ofDays(1), cn, dnsNames);
+  }
+
+  /** As {@link #issue(String, String...)}, valid for {@code validity} from an hour ago. */
+  public Issued issue(Duration validity, String cn, String... dnsNames) {
     KeyPair leaf = newKeys();
     List<GeneralName> names = new ArrayList<>();
     for (String dns : dnsNames) {
@@ -131,7 +138,8 @@ public final class TestPki {
             new X500Name("CN=" + cn),
             leaf.getPublic(),
             false,
-            names);
+            names,
+            validity);
     return new Issued(cert, leaf.getPrivate(), certificate);
   }
 
@@ -204,15 +212,16 @@ public final class TestPki {
       X500Name subject,
       java.security.PublicKey subjectKey,
       boolean ca,
-      List<GeneralName> names) {
+      List<GeneralName> names,
+      Duration validity) {
     try {
       Instant now = Instant.now();
       X509v3CertificateBuilder builder =
           new JcaX509v3CertificateBuilder(
               issuer,
-              BigInteger.valueOf(SERIAL.incrementAndGet()),
+              new BigInteger(64, RANDOM).add(BigInteger.valueOf(SERIAL.incrementAndGet())),
               Date.from(now.minus(Duration.ofHours(1))),
-              Date.from(now.plus(Duration.ofDays(1))),
+              Date.from(now.plus(validity)),
               subject,
               subjectKey);
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
@@ -221,6 +230,21 @@ public final class TestPki {
             Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
       } else {
         builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+        // A revocation pointer, as public CAs put in every leaf (scanners expect one).
+        builder.addExtension(
+            Extension.cRLDistributionPoints,
+            false,
+            new org.bouncycastle.asn1.x509.CRLDistPoint(
+                new org.bouncycastle.asn1.x509.DistributionPoint[] {
+                  new org.bouncycastle.asn1.x509.DistributionPoint(
+                      new org.bouncycastle.asn1.x509.DistributionPointName(
+                          new GeneralNames(
+                              new GeneralName(
+                                  GeneralName.uniformResourceIdentifier,
+                                  "http://127.0.0.1/archway-test.crl"))),
+                      null,
+                      null)
+                }));
         builder.addExtension(
             Extension.subjectAlternativeName,
             false,
