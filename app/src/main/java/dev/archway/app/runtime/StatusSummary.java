@@ -42,9 +42,16 @@ public final class StatusSummary {
       sub.append(" attachedRoutes=").append(listener.path("attachedRoutes").asInt(0));
       lines.add(sub.toString());
     }
-    for (JsonNode parent : status.path("parents")) {
-      JsonNode ref = parent.path("parentRef");
-      StringBuilder sub = new StringBuilder("  parent ");
+    appendRefs(lines, status.path("parents"), "parentRef", "parent");
+    // Policies (BackendTLSPolicy) report per ancestor, the way routes report per parent.
+    appendRefs(lines, status.path("ancestors"), "ancestorRef", "ancestor");
+  }
+
+  private static void appendRefs(
+      List<String> lines, JsonNode entries, String refField, String label) {
+    for (JsonNode parent : entries) {
+      JsonNode ref = parent.path(refField);
+      StringBuilder sub = new StringBuilder("  ").append(label).append(' ');
       if (ref.has("namespace")) {
         sub.append(ref.path("namespace").asString()).append('/');
       }

@@ -30,12 +30,19 @@ class StatusSummaryTest {
             "{'parents':[{'parentRef':{'name':'gw','namespace':'default','sectionName':'http'},"
                 + "'conditions':[{'type':'Accepted','status':'False','reason':"
                 + "'NotAllowedByListeners'}]}]}"));
+    statuses.put(
+        "BackendTLSPolicy/apps/tls",
+        json(
+            "{'ancestors':[{'ancestorRef':{'name':'gw','namespace':'default'},'conditions':"
+                + "[{'type':'Accepted','status':'True'}]}]}"));
 
     assertThat(StatusSummary.lines(statuses))
         .containsExactly(
             "Gateway/default/gw: Accepted=True addresses=127.0.0.1",
             "  listener http: Programmed=False (Invalid: port in use) attachedRoutes=2",
             "HTTPRoute/apps/web:",
-            "  parent default/gw/http: Accepted=False (NotAllowedByListeners)");
+            "  parent default/gw/http: Accepted=False (NotAllowedByListeners)",
+            "BackendTLSPolicy/apps/tls:",
+            "  ancestor default/gw: Accepted=True");
   }
 }
