@@ -87,7 +87,9 @@ public final class TcpRelayHandler extends ChannelInboundHandlerAdapter {
             backend.write(pending.poll());
           }
           backend.flush();
-          client.config().setAutoRead(backend.isWritable());
+          if (!Splice.start(client, backend)) {
+            client.config().setAutoRead(backend.isWritable());
+          }
         });
   }
 
