@@ -187,19 +187,7 @@ public final class ControllerRunner implements AutoCloseable {
       LOG.debug("EndpointSlice changes of Services no route uses: {}", update.changed());
       return;
     }
-    if (!apply(current, update)) {
-      return;
-    }
-    long slices = update.changed().stream().filter(k -> k.kind().equals("EndpointSlice")).count();
-    if (slices > 0) {
-      Duration latency = update.sinceFirstChange();
-      lastEndpointLatency = latency;
-      LOG.info(
-          "endpoints applied {} ms after the first EndpointSlice change was seen ({} slices{})",
-          String.format("%.1f", latency.toNanos() / 1e6),
-          slices,
-          update.endpointsOnly() ? ", endpoint-only" : ", with other changes");
-    }
+    apply(current, update);
   }
 
   /** Whether a changed slice belongs to a Service that a destination in force sends traffic to. */
@@ -228,8 +216,8 @@ public final class ControllerRunner implements AutoCloseable {
     return false;
   }
 
-  /** Translates, applies and publishes; false if the data plane rejected the configuration. */
-  private boolean apply(ResourceSnapshot snapshot, SnapshotUpdate update) {
+  /** Translates, applies and publishes; a configuration the data plane rejects changes nothing. */
+  private void apply(ResourceSnapshot snapshot, SnapshotUpdate update) {
     Instant now = clock.instant();
     TranslationResult result = Translator.translate(snapshot, facts.withNow(now));
     AddressPool.Assignment assignment = addresses.assign(result.config());
@@ -239,10 +227,11 @@ public final class ControllerRunner implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.error(
           "configuration rejected, the last good configuration keeps serving: {}", e.toString());
-      return false;
+      return;
     }
     applied = assignment.config();
     serving = true;
+    recordEndpointLatency(update);
     RuntimeFacts observed = observedFacts(outcome, assignment);
     if (!observed.equals(facts)) {
       facts = observed;
@@ -256,7 +245,20 @@ public final class ControllerRunner implements AutoCloseable {
         applied.destinations().size(),
         describe(update),
         view.problems().isEmpty() ? "" : "; not accepted: " + view.problems());
-    return true;
+  }
+
+  /** Logs how long an EndpointSlice change took to reach the data plane (now serving it). */
+  private void recordEndpointLatency(SnapshotUpdate update) {
+    long slices = update.changed().stream().filter(k -> k.kind().equals("EndpointSlice")).count();
+    if (slices > 0) {
+      Duration latency = update.sinceFirstChange();
+      lastEndpointLatency = latency;
+      LOG.info(
+          "endpoints applied {} ms after the first EndpointSlice change was seen ({} slices{})",
+          String.format("%.1f", latency.toNanos() / 1e6),
+          slices,
+          update.endpointsOnly() ? ", endpoint-only" : ", with other changes");
+    }
   }
 
   private static String describe(SnapshotUpdate update) {

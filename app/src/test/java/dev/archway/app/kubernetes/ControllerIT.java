@@ -171,7 +171,9 @@ class ControllerIT {
               () -> harness.get(address.getValue(), LISTENER_PORT, "/hello"),
               r -> r.equals(Optional.of("echo-b")));
       Duration endToEnd = Duration.ofNanos(System.nanoTime() - start);
-      assertThat(replica.runner().lastEndpointLatency()).isNotNull();
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> replica.runner().lastEndpointLatency() != null);
       System.out.printf(
           "endpoint change: informer event to data plane %.1f ms; API update call to traffic %.1f ms%n",
           replica.runner().lastEndpointLatency().toNanos() / 1e6, endToEnd.toNanos() / 1e6);
