@@ -1,6 +1,7 @@
 package dev.archway.provider.kubernetes;
 
 import dev.archway.api.v1alpha1.Backend;
+import dev.archway.api.v1alpha1.ProxyConfig;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -58,7 +59,8 @@ public record WatchedKind(
           input(ConfigMap.class, true),
           new WatchedKind(EndpointSlice.class, true, false, true),
           // Archway's own kinds (archway.dev/v1alpha1): their CRDs may not be installed.
-          input(Backend.class, false));
+          input(Backend.class, false),
+          input(ProxyConfig.class, false));
 
   /** A kind whose status Archway writes. */
   private static WatchedKind owned(Class<? extends HasMetadata> type, boolean required) {
