@@ -35,4 +35,38 @@ final class LocalResponses {
     response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
     return response;
   }
+
+  /**
+   * A gRPC status answered here (trailers-only: HTTP 200 whose headers carry {@code grpc-status}),
+   * for requests of GRPCRoutes and gRPC calls that match nothing.
+   *
+   * @param status the HTTP status the same failure would get, mapped to its gRPC code
+   */
+  static FullHttpResponse grpc(HttpResponseStatus status, String message, boolean http2) {
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+    response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/grpc");
+    response.headers().setInt("grpc-status", grpcCode(status.code()));
+    response.headers().set("grpc-message", message);
+    if (!http2) {
+      response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+    }
+    return response;
+  }
+
+  /**
+   * gRPC's own mapping of HTTP statuses (doc/http-grpc-status-mapping.md), 404 as UNIMPLEMENTED.
+   */
+  static int grpcCode(int httpStatus) {
+    return switch (httpStatus) {
+      case 400 -> 13; // INTERNAL
+      case 401 -> 16; // UNAUTHENTICATED
+      case 403 -> 7; // PERMISSION_DENIED
+      case 404 -> 12; // UNIMPLEMENTED
+      case 429, 502, 503 -> 14; // UNAVAILABLE
+      case 504 -> 4; // DEADLINE_EXCEEDED
+      case 431 -> 8; // RESOURCE_EXHAUSTED
+      default -> httpStatus >= 500 ? 13 : 2; // INTERNAL, UNKNOWN
+    };
+  }
 }

@@ -1,31 +1,39 @@
 package dev.archway.dataplane.proxy;
 
-import dev.archway.dataplane.routing.FilterChain;
+import dev.archway.dataplane.routing.RouteOptions;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
- * One request forwarded to one upstream endpoint over a pooled HTTP/1.1 connection, with both
- * bodies streamed and never aggregated.
+ * One request forwarded upstream, with both bodies streamed and never aggregated, over tries
+ * ({@link UpstreamAttempts}) bounded by the route's timeouts and retry policy.
  *
- * <p>Backpressure runs both ways: the client is read only while the upstream connection is writable
+ * <p>Backpressure runs both ways: the client is read only while the upstream channel is writable
  * ({@link #wantsRequestData}), and the upstream is read only while the client is writable. The
- * upstream connection lives on the downstream's event loop, so every callback here runs on one
- * thread and needs no synchronization.
+ * upstream channel lives on the downstream's event loop, so every callback here runs on one thread.
+ *
+ * <p>Retries (HTTPRouteRetry) and the one silent retry of a stale pooled connection happen only for
+ * requests without a body, once the request is complete: a streamed body is not kept, so it cannot
+ * be sent again. A response whose status is in the retry codes is read and dropped before the next
+ * try; a response already started towards the client is never retried. {@code timeouts.request}
+ * covers the whole exchange, {@code timeouts.backendRequest} each try: either answers 504 while
+ * nothing was sent to the client, and cuts the connection otherwise.
  */
 final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
   /** How the response may be framed and whether the client connection survives it. */
@@ -34,72 +42,142 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
   private final ProxyHandler handler;
   private final ChannelHandlerContext down;
   private final UpstreamPool pool;
-  private final InetSocketAddress endpoint;
-  private final HttpRequest request;
-  private final List<FilterChain> filters;
+  private final UpstreamAttempts attempts;
+  private final RouteOptions options;
   private final ClientTerms client;
+  private final HttpHeaders corsHeaders;
+  private final boolean bodiless;
+  private final boolean idempotent;
+  private final List<MirrorExchange> mirrors;
   private final List<HttpContent> pending = new ArrayList<>(2);
+  private UpstreamAttempts.Attempt attempt;
+  private UpstreamPool.Key key;
   private Channel upstream;
+  private boolean upstreamReused;
+  private int tries;
+  private int retriesLeft;
+  private boolean staleRetried;
+  private boolean endWritten;
   private boolean requestComplete;
   private boolean responseStarted;
+  private boolean discardingResponse;
   private boolean upstreamKeepAlive = true;
   private boolean closeClient;
   private boolean skippingInformational;
   private boolean done;
+  private ScheduledFuture<?> requestTimer;
+  private ScheduledFuture<?> tryTimer;
 
   ProxyExchange(
       ProxyHandler handler,
       ChannelHandlerContext down,
       UpstreamPool pool,
-      InetSocketAddress endpoint,
-      HttpRequest request,
-      List<FilterChain> filters,
-      ClientTerms client) {
+      UpstreamAttempts attempts,
+      UpstreamAttempts.Attempt first,
+      RouteOptions options,
+      ClientTerms client,
+      HttpHeaders corsHeaders,
+      boolean bodiless,
+      boolean idempotent,
+      List<MirrorExchange> mirrors) {
     this.handler = handler;
     this.down = down;
     this.pool = pool;
-    this.endpoint = endpoint;
-    this.request = request;
-    this.filters = filters;
+    this.attempts = attempts;
+    this.attempt = first;
+    this.options = options;
     this.client = client;
+    this.corsHeaders = corsHeaders;
+    this.bodiless = bodiless;
+    this.idempotent = idempotent;
+    this.mirrors = mirrors;
+    this.retriesLeft = options.retry() == null ? 0 : options.retry().attempts();
   }
 
   void start() {
-    pool.acquire(endpoint).addListener(this::connected);
+    if (options.requestTimeoutMillis() > 0) {
+      requestTimer =
+          down.executor()
+              .schedule(
+                  this::requestTimedOut, options.requestTimeoutMillis(), TimeUnit.MILLISECONDS);
+    }
+    startTry(false);
   }
 
-  private void connected(Future<? super Channel> future) {
-    if (done) {
+  private void startTry(boolean fresh) {
+    int thisTry = ++tries;
+    key = UpstreamPool.key(attempt.upstream(), attempt.endpoint());
+    endWritten = false;
+    upstreamKeepAlive = true;
+    discardingResponse = false;
+    skippingInformational = false;
+    if (options.backendTimeoutMillis() > 0) {
+      cancel(tryTimer);
+      tryTimer =
+          down.executor()
+              .schedule(
+                  () -> tryTimedOut(thisTry),
+                  options.backendTimeoutMillis(),
+                  TimeUnit.MILLISECONDS);
+    }
+    UpstreamPool.Key tryKey = key;
+    pool.acquire(tryKey, fresh).addListener(f -> connected(f, thisTry, tryKey));
+  }
+
+  private void connected(Future<? super Channel> future, int thisTry, UpstreamPool.Key tryKey) {
+    if (done || thisTry != tries) {
       if (future.isSuccess()) {
-        pool.release((Channel) future.getNow(), endpoint); // still clean: nothing was written
+        pool.release((Channel) future.getNow(), tryKey); // still clean: nothing was written
       }
       return;
     }
     if (!future.isSuccess()) {
-      fail(
+      tryFailed(
           HttpResponseStatus.BAD_GATEWAY, "upstream connect error: " + future.cause().getMessage());
       return;
     }
     upstream = (Channel) future.getNow();
-    upstream.pipeline().get(UpstreamHandler.class).listener(this);
+    UpstreamHandler upstreamHandler = upstream.pipeline().get(UpstreamHandler.class);
+    upstreamHandler.listener(this);
+    upstreamReused = upstreamHandler.reused();
     upstream.config().setAutoRead(down.channel().isWritable());
-    upstream.write(request, upstream.voidPromise());
-    pending.forEach(c -> upstream.write(c, upstream.voidPromise()));
-    pending.clear();
+    upstream.write(attempt.request(), upstream.voidPromise());
+    if (bodiless) {
+      if (requestComplete) {
+        endWritten = true;
+        upstream.write(LastHttpContent.EMPTY_LAST_CONTENT, upstream.voidPromise());
+      }
+    } else {
+      for (HttpContent c : pending) {
+        endWritten |= c instanceof LastHttpContent;
+        upstream.write(c, upstream.voidPromise());
+      }
+      pending.clear();
+    }
     upstream.flush();
     handler.updateRead();
   }
 
   @Override
   public void onRequestContent(HttpContent content) {
-    if (content instanceof LastHttpContent) {
-      requestComplete = true;
+    for (MirrorExchange mirror : mirrors) {
+      mirror.onRequestContent(content.retainedDuplicate());
     }
+    boolean last = content instanceof LastHttpContent;
+    requestComplete |= last;
     if (done) {
       content.release();
+    } else if (bodiless) {
+      // Nothing to keep: a try sends the end of the request itself, so a retry can send it again.
+      content.release();
+      if (last && upstream != null && !endWritten) {
+        endWritten = true;
+        upstream.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, upstream.voidPromise());
+      }
     } else if (upstream == null) {
       pending.add(content);
     } else {
+      endWritten |= last;
       upstream.writeAndFlush(content, upstream.voidPromise());
     }
   }
@@ -111,8 +189,13 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
     }
     requestComplete = true;
     closeClient = true;
+    mirrors.forEach(MirrorExchange::abandon);
     // The upstream saw part of a request: that connection can never be reused.
-    upstreamBroke(HttpResponseStatus.BAD_REQUEST, "malformed request body");
+    if (responseStarted) {
+      abort();
+    } else {
+      fail(HttpResponseStatus.BAD_REQUEST, "malformed request body");
+    }
   }
 
   @Override
@@ -133,46 +216,87 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
     }
     if (message.decoderResult().isFailure()) {
       ReferenceCountUtil.release(message);
-      upstreamBroke("invalid response from upstream");
+      tryFailed(HttpResponseStatus.BAD_GATEWAY, "invalid response from upstream");
       return;
     }
     if (message instanceof HttpResponse response) {
-      onResponseHead(response);
+      if (onResponseHead(response)) {
+        return; // a whole response written at once
+      }
     }
     if (message instanceof HttpContent content) {
       onResponseContent(content);
     }
   }
 
-  private void onResponseHead(HttpResponse response) {
+  /** Returns true when the message was a complete response that is already dealt with. */
+  private boolean onResponseHead(HttpResponse response) {
     int code = response.status().code();
     if (code < 200 && code != 101) {
       // Interim answers (103 Early Hints...) are not relayed; 100 Continue was already given to
       // the client by HttpServerExpectContinueHandler.
       skippingInformational = true;
-      return;
+      return false;
     }
-    responseStarted = true;
     upstreamKeepAlive = HttpUtil.isKeepAlive(response);
+    if (canRetry() && options.retry().codes().contains(code)) {
+      discardingResponse = true;
+      return false;
+    }
+    cancel(tryTimer);
+    responseStarted = true;
     boolean bodyExpected = !client.headRequest() && code != 204 && code != 304;
     boolean lengthKnown =
-        response.headers().contains(HttpHeaderNames.CONTENT_LENGTH) || !bodyExpected;
+        response.headers().contains(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_LENGTH)
+            || !bodyExpected;
     // An HTTP/1.0 client cannot read chunks: a body of unknown length ends with the connection.
     closeClient = !client.keepAlive() || (!lengthKnown && !client.chunkedAllowed());
-    down.write(
+    HttpResponse head =
         ProxyHeaders.downstreamResponse(
-            response, filters, !closeClient, client.chunkedAllowed(), bodyExpected),
-        down.voidPromise());
+            response, attempt.filters(), !closeClient, client.chunkedAllowed(), bodyExpected);
+    if (corsHeaders != null) {
+      head.headers().add(corsHeaders);
+    }
+    if (response instanceof FullHttpResponse full) {
+      // A response that ended with its headers (gRPC trailers-only): it must stay one message, so
+      // that HTTP/2 sends one HEADERS frame with END_STREAM.
+      FullHttpResponse whole =
+          new io.netty.handler.codec.http.DefaultFullHttpResponse(
+              head.protocolVersion(),
+              head.status(),
+              full.content().retain(),
+              head.headers(),
+              full.trailingHeaders());
+      full.release();
+      finish(down.writeAndFlush(whole));
+      return true;
+    }
+    down.write(head, down.voidPromise());
+    return false;
   }
 
   private void onResponseContent(HttpContent content) {
+    boolean last = content instanceof LastHttpContent;
     if (skippingInformational) {
       content.release();
-      skippingInformational = !(content instanceof LastHttpContent);
+      skippingInformational = !last;
       return;
     }
-    if (content instanceof LastHttpContent) {
-      finish(down.writeAndFlush(content));
+    if (discardingResponse) {
+      content.release();
+      if (last) {
+        detachUpstream(upstreamKeepAlive && endWritten);
+        retry();
+      }
+      return;
+    }
+    if (last) {
+      HttpContent out =
+          content instanceof HttpResponse
+              ? new DefaultLastHttpContent(
+                  content.content(), ((LastHttpContent) content).trailingHeaders())
+              : content;
+      finish(down.writeAndFlush(out));
       return;
     }
     down.writeAndFlush(content, down.voidPromise());
@@ -183,8 +307,9 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
 
   private void finish(ChannelFuture lastWrite) {
     done = true;
+    cancelTimers();
     // The connection can carry another request only if both messages ended cleanly.
-    detachUpstream(upstreamKeepAlive && requestComplete);
+    detachUpstream(upstreamKeepAlive && endWritten);
     handler.exchangeDone(lastWrite, closeClient || !requestComplete);
   }
 
@@ -198,27 +323,105 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
     if (done) {
       return;
     }
+    boolean stale = upstreamReused;
     upstream = null;
-    upstreamBroke("upstream connection closed");
+    if (stale
+        && !responseStarted
+        && !discardingResponse
+        && !staleRetried
+        && replayable()
+        && idempotent) {
+      // A pooled keep-alive connection the server had closed: one more go on a fresh one.
+      staleRetried = true;
+      startTry(true);
+      return;
+    }
+    tryFailed(HttpResponseStatus.BAD_GATEWAY, "upstream connection closed");
   }
 
-  private void upstreamBroke(String why) {
-    upstreamBroke(HttpResponseStatus.BAD_GATEWAY, why);
+  private boolean replayable() {
+    return bodiless && requestComplete;
   }
 
-  private void upstreamBroke(HttpResponseStatus status, String why) {
+  private boolean canRetry() {
+    return retriesLeft > 0 && replayable() && !responseStarted && !done;
+  }
+
+  /** A try failed before its response reached the client. */
+  private void tryFailed(HttpResponseStatus status, String why) {
     if (responseStarted) {
-      // Part of the response is already out: the only honest signal left is to cut the client.
-      done = true;
+      abort();
+    } else if (canRetry()) {
       detachUpstream(false);
-      handler.abort();
+      retry();
     } else {
       fail(status, why);
     }
   }
 
+  private void retry() {
+    retriesLeft--;
+    UpstreamAttempts.Attempt next = attempts.next();
+    if (next == null) {
+      fail(HttpResponseStatus.BAD_GATEWAY, "no backend to retry with");
+      return;
+    }
+    attempt = next;
+    long backoff = options.retry() == null ? 0 : options.retry().backoffMillis();
+    int scheduledFor = tries;
+    if (backoff > 0) {
+      down.executor()
+          .schedule(
+              () -> {
+                if (!done && tries == scheduledFor) {
+                  startTry(false);
+                }
+              },
+              backoff,
+              TimeUnit.MILLISECONDS);
+    } else {
+      startTry(false);
+    }
+  }
+
+  private void tryTimedOut(int thisTry) {
+    if (done || thisTry != tries) {
+      return;
+    }
+    if (responseStarted) {
+      abort();
+      return;
+    }
+    detachUpstream(false);
+    if (canRetry()) {
+      retry();
+    } else {
+      fail(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream request timeout");
+    }
+  }
+
+  private void requestTimedOut() {
+    if (done) {
+      return;
+    }
+    if (responseStarted) {
+      abort();
+    } else {
+      fail(HttpResponseStatus.GATEWAY_TIMEOUT, "request timeout");
+    }
+  }
+
+  /** Part of the response is already out: the only honest signal left is to cut the client. */
+  private void abort() {
+    done = true;
+    cancelTimers();
+    detachUpstream(false);
+    handler.abort();
+  }
+
   private void fail(HttpResponseStatus status, String why) {
     done = true;
+    cancelTimers();
     pending.forEach(ReferenceCountUtil::release);
     pending.clear();
     detachUpstream(false);
@@ -234,25 +437,39 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
 
   @Override
   public void onDownstreamClosed() {
+    mirrors.forEach(MirrorExchange::abandonIfIncomplete);
     if (done) {
       return;
     }
     done = true;
+    cancelTimers();
     pending.forEach(ReferenceCountUtil::release);
     pending.clear();
     detachUpstream(false);
+  }
+
+  private void cancelTimers() {
+    cancel(requestTimer);
+    cancel(tryTimer);
+  }
+
+  private static void cancel(ScheduledFuture<?> timer) {
+    if (timer != null) {
+      timer.cancel(false);
+    }
   }
 
   private void detachUpstream(boolean reuse) {
     if (upstream == null) {
       return;
     }
-    UpstreamHandler handler = upstream.pipeline().get(UpstreamHandler.class);
-    if (handler != null) {
-      handler.listener(null);
+    UpstreamHandler h = upstream.pipeline().get(UpstreamHandler.class);
+    if (h != null) {
+      h.listener(null);
+      h.reused(false);
     }
     if (reuse) {
-      pool.release(upstream, endpoint);
+      pool.release(upstream, key);
     } else {
       upstream.close();
     }

@@ -2,10 +2,10 @@ package dev.archway.dataplane.proxy;
 
 import dev.archway.dataplane.routing.Backend;
 import dev.archway.dataplane.routing.CompiledRoute;
-import dev.archway.dataplane.routing.FilterChain;
 import dev.archway.dataplane.routing.ListenerKey;
 import dev.archway.dataplane.routing.ListenerRoutes;
 import dev.archway.dataplane.routing.RequestTarget;
+import dev.archway.dataplane.routing.RouteOptions;
 import dev.archway.dataplane.routing.RouteRequest;
 import dev.archway.dataplane.tls.TlsSession;
 import dev.archway.ir.HttpFilter;
@@ -15,9 +15,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -29,7 +31,10 @@ import io.netty.handler.codec.http2.Http2FrameStreamException;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The downstream end of the proxy: routes each request and runs it as an {@link Exchange}, either
@@ -49,6 +54,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
   private ChannelHandlerContext ctx;
   private Exchange current;
   private boolean keepAlive;
+  private boolean grpc;
   private boolean draining;
   private boolean closing;
 
@@ -110,6 +116,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
   private void startExchange(HttpRequest request) {
     keepAlive = !draining && (http2 || HttpUtil.isKeepAlive(request));
+    grpc = isGrpc(request);
     if (request.decoderResult().isFailure()) {
       keepAlive = false;
       if (Http1ServerCodec.statusFor(request.decoderResult()) == 0) {
@@ -151,8 +158,25 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
     CompiledRoute route = routes == null ? null : routes.route(routing);
     if (route == null) {
+      // A gRPC call that matches nothing is UNIMPLEMENTED, not 404 (GRPCRoute).
       respondLocally(HttpResponseStatus.NOT_FOUND, "no route matched", false);
       return;
+    }
+    RouteOptions options = route.options();
+    grpc |= options.grpc();
+    HttpHeaders cors = null;
+    if (options.cors() != null) {
+      String origin = request.headers().get(HttpHeaderNames.ORIGIN);
+      if (Cors.isPreflight(request)) {
+        start(
+            new LocalExchange(
+                this,
+                ctx.writeAndFlush(Cors.preflight(options.cors(), origin, keepAlive)),
+                keepAlive),
+            false);
+        return;
+      }
+      cors = Cors.actualResponseHeaders(options.cors(), origin);
     }
     if (route.filters().redirect() != null) {
       redirect(route.filters().redirect(), routing);
@@ -160,45 +184,95 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
     Backend backend = route.pickBackend();
     if (backend == null) {
-      respondLocally(HttpResponseStatus.INTERNAL_SERVER_ERROR, "route has no backends", false);
+      respondLocally(
+          grpc ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.INTERNAL_SERVER_ERROR,
+          "route has no backends",
+          false);
     } else if (backend.filters().redirect() != null) {
       redirect(backend.filters().redirect(), routing);
     } else if (backend.upstream() == null) {
       respondLocally(HttpResponseStatus.INTERNAL_SERVER_ERROR, "invalid backend", false);
+    } else if (backend.upstream().brokenTls() != null) {
+      respondLocally(HttpResponseStatus.BAD_GATEWAY, "upstream TLS unusable", false);
     } else {
-      InetSocketAddress endpoint = backend.upstream().nextEndpoint();
-      if (endpoint == null) {
+      UpstreamAttempts attempts =
+          new UpstreamAttempts(route, request, target, clientIp(), scheme());
+      UpstreamAttempts.Attempt first = attempts.attempt(backend);
+      if (first == null) {
         respondLocally(HttpResponseStatus.SERVICE_UNAVAILABLE, "no healthy upstream", false);
       } else {
-        forward(request, target, List.of(route.filters(), backend.filters()), endpoint);
+        forward(request, route, attempts, first, cors);
       }
     }
   }
 
+  private static boolean isGrpc(HttpRequest request) {
+    String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
+    return type != null && type.regionMatches(true, 0, "application/grpc", 0, 16);
+  }
+
   private void forward(
-      HttpRequest request, RequestTarget target, List<FilterChain> filters, InetSocketAddress to) {
-    String path = target.path();
-    for (FilterChain chain : filters) {
-      if (chain.urlRewrite() != null) {
-        path = RedirectLocation.rewritePath(chain.urlRewrite().path(), path);
+      HttpRequest request,
+      CompiledRoute route,
+      UpstreamAttempts attempts,
+      UpstreamAttempts.Attempt first,
+      HttpHeaders cors) {
+    UpstreamPool pool = proxy.upstreams().forLoop(ctx.channel().eventLoop());
+    List<MirrorExchange> mirrors = List.of();
+    for (RouteOptions.Mirror mirror : route.options().mirrors()) {
+      InetSocketAddress endpoint;
+      if (mirror.sample(ThreadLocalRandom.current())
+          && mirror.upstream().brokenTls() == null
+          && (endpoint = mirror.upstream().nextEndpoint()) != null) {
+        if (mirrors.isEmpty()) {
+          mirrors = new ArrayList<>(2);
+        }
+        // The copy carries the rule's request filters, not a backend's.
+        MirrorExchange m =
+            new MirrorExchange(
+                pool,
+                UpstreamPool.key(mirror.upstream(), endpoint),
+                attempts.upstreamRequest(List.of(route.filters())));
+        mirrors.add(m);
+        m.start();
       }
     }
-    String pathAndQuery = target.rawQuery() == null ? path : path + "?" + target.rawQuery();
-    HttpRequest upstreamRequest =
-        ProxyHeaders.upstreamRequest(request, pathAndQuery, clientIp(), scheme(), filters);
     boolean chunkedAllowed = http2 || !request.protocolVersion().equals(HttpVersion.HTTP_1_0);
     ProxyExchange exchange =
         new ProxyExchange(
             this,
             ctx,
-            proxy.upstreams().forLoop(ctx.channel().eventLoop()),
-            to,
-            upstreamRequest,
-            filters,
+            pool,
+            attempts,
+            first,
+            route.options(),
             new ProxyExchange.ClientTerms(
-                keepAlive, chunkedAllowed, request.method().equals(HttpMethod.HEAD)));
+                keepAlive, chunkedAllowed, request.method().equals(HttpMethod.HEAD)),
+            cors,
+            isBodiless(request),
+            IDEMPOTENT.contains(request.method()),
+            mirrors);
     current = exchange;
     exchange.start();
+  }
+
+  private static final Set<HttpMethod> IDEMPOTENT =
+      Set.of(
+          HttpMethod.GET,
+          HttpMethod.HEAD,
+          HttpMethod.OPTIONS,
+          HttpMethod.TRACE,
+          HttpMethod.PUT,
+          HttpMethod.DELETE);
+
+  /** Whether the request has no body: only such requests can be sent again on a retry. */
+  private boolean isBodiless(HttpRequest request) {
+    if (request instanceof FullHttpRequest full) {
+      return !full.content().isReadable() && full.trailingHeaders().isEmpty();
+    }
+    return !http2
+        && !HttpUtil.isTransferEncodingChunked(request)
+        && HttpUtil.getContentLength(request, 0L) == 0;
   }
 
   private void redirect(HttpFilter.RequestRedirect filter, RouteRequest routing) {
@@ -211,7 +285,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
   /** Answers the current request here, and drops whatever is left of its body. */
   void respondLocally(HttpResponseStatus status, String message, boolean requestComplete) {
-    FullHttpResponse response = LocalResponses.text(ctx.alloc(), status, message, false);
+    FullHttpResponse response =
+        grpc
+            ? LocalResponses.grpc(status, message, http2)
+            : LocalResponses.text(ctx.alloc(), status, message, false);
     ProxyHeaders.markClose(response, keepAlive);
     start(new LocalExchange(this, ctx.writeAndFlush(response), keepAlive), requestComplete);
   }

@@ -61,7 +61,12 @@ final class ProxyHeaders {
       List<FilterChain> filters) {
     HttpHeaders headers = in.headers().copy();
     boolean hasBody = HttpUtil.isTransferEncodingChunked(in) || HttpUtil.isContentLengthSet(in);
+    boolean trailers = headers.containsValue(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS, true);
     removeHopByHop(headers);
+    if (trailers) {
+      // gRPC needs "te: trailers" end to end; it is the one TE value HTTP/2 allows.
+      headers.set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS);
+    }
     for (HttpConversionUtil.ExtensionHeaderNames extension :
         HttpConversionUtil.ExtensionHeaderNames.values()) {
       headers.remove(extension.text());
@@ -103,6 +108,10 @@ final class ProxyHeaders {
     HttpHeaders headers = in.headers().copy();
     boolean chunked = HttpUtil.isTransferEncodingChunked(in);
     removeHopByHop(headers);
+    for (HttpConversionUtil.ExtensionHeaderNames extension :
+        HttpConversionUtil.ExtensionHeaderNames.values()) {
+      headers.remove(extension.text()); // x-http2-stream-id from an HTTP/2 upstream
+    }
     if (bodyExpected && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
       if (chunked || chunkedAllowed) {
         headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);

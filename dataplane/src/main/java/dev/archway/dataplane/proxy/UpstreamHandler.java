@@ -5,7 +5,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
-import java.net.InetSocketAddress;
 
 /**
  * The end of an upstream connection's pipeline: hands response objects to the exchange that
@@ -23,19 +22,26 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
   }
 
   private final UpstreamPool pool;
-  private InetSocketAddress endpoint;
+  private UpstreamPool.Key key;
   private Listener listener;
+  private boolean reused;
 
   UpstreamHandler(UpstreamPool pool) {
     this.pool = pool;
   }
 
-  void endpoint(InetSocketAddress endpoint) {
-    this.endpoint = endpoint;
+  /** Set for pooled HTTP/1.1 connections, so that a close while idle evicts them. */
+  void key(UpstreamPool.Key key) {
+    this.key = key;
   }
 
-  InetSocketAddress endpoint() {
-    return endpoint;
+  /** Whether the connection served an exchange before the current one (it may have gone stale). */
+  boolean reused() {
+    return reused;
+  }
+
+  void reused(boolean reused) {
+    this.reused = reused;
   }
 
   /** Starts (listener) or ends (null) an exchange on this connection. */
@@ -68,8 +74,8 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     listener = null;
     if (current != null) {
       current.onUpstreamClosed();
-    } else if (endpoint != null) {
-      pool.evict(ctx.channel(), endpoint);
+    } else if (key != null) {
+      pool.evict(ctx.channel(), key);
     }
   }
 

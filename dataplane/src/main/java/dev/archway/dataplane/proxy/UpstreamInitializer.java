@@ -3,28 +3,48 @@ package dev.archway.dataplane.proxy;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The pipeline of an upstream connection: HTTP/1.1 client codec, idle timer, {@link
- * UpstreamHandler}.
+ * The pipeline of an upstream connection: {@code SslHandler} when the destination has TLS, then
+ * either HTTP/1.1 (client codec, idle timer, {@link UpstreamHandler}) or HTTP/2 (frame codec,
+ * multiplexer, idle timer, {@link Http2Upstream.ParentHandler}; streams get their own pipeline).
  */
 final class UpstreamInitializer extends ChannelInitializer<Channel> {
   private final UpstreamPool pool;
   private final Duration idleTimeout;
+  private final UpstreamPool.Key key;
+  private final boolean http2;
 
-  UpstreamInitializer(UpstreamPool pool, Duration idleTimeout) {
+  UpstreamInitializer(
+      UpstreamPool pool, Duration idleTimeout, UpstreamPool.Key key, boolean http2) {
     this.pool = pool;
     this.idleTimeout = idleTimeout;
+    this.key = key;
+    this.http2 = http2;
   }
 
   @Override
   protected void initChannel(Channel ch) {
-    ch.pipeline()
-        .addLast(new HttpClientCodec())
-        .addLast(new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS))
-        .addLast(new UpstreamHandler(pool));
+    if (key.tls() != null) {
+      ch.pipeline().addLast(key.tls().newHandler(ch.alloc(), key.endpoint()));
+    }
+    IdleStateHandler idle =
+        new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    if (http2) {
+      ch.pipeline()
+          .addLast(Http2FrameCodecBuilder.forClient().validateHeaders(true).build())
+          .addLast(new Http2MultiplexHandler(new Http2Upstream.RefuseInbound()))
+          .addLast(idle)
+          .addLast(new Http2Upstream.ParentHandler());
+      return;
+    }
+    UpstreamHandler handler = new UpstreamHandler(pool);
+    handler.key(key);
+    ch.pipeline().addLast(new HttpClientCodec()).addLast(idle).addLast(handler);
   }
 }

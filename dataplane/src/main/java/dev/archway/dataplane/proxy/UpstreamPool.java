@@ -1,10 +1,14 @@
 package dev.archway.dataplane.proxy;
 
+import dev.archway.dataplane.routing.Upstream;
+import dev.archway.dataplane.routing.UpstreamTlsContext;
+import dev.archway.ir.Destination;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
@@ -16,57 +20,127 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Keep-alive HTTP/1.1 connections to upstream endpoints, for one event loop. Every method runs on
- * that loop. The most recently used connection is handed out first (it is the least likely to have
- * been closed by the server's idle timeout).
+ * Upstream connections for one event loop; every method runs on that loop.
+ *
+ * <p>HTTP/1.1 destinations get keep-alive connections, the most recently used handed out first (the
+ * least likely to have been closed by the server's idle timeout). H2C destinations get one HTTP/2
+ * connection per endpoint, multiplexing a stream per request ({@link Http2Upstream}); a new one is
+ * made when it goes away or receives GOAWAY. Either way the channel handed out yields HTTP/1
+ * objects and ends in an {@link UpstreamHandler}, so an exchange does not care which it got.
+ * Destinations with TLS add an {@link SslHandler} with the policy's SNI and check the server's
+ * identity before the channel is handed out. Connections are keyed by endpoint and TLS settings, so
+ * two destinations with different policies never share one.
  */
 final class UpstreamPool {
   private static final int MAX_IDLE_PER_ENDPOINT = 128;
 
+  /** What makes connections interchangeable. */
+  record Key(InetSocketAddress endpoint, UpstreamTlsContext tls, boolean http2) {}
+
   private final EventLoop loop;
   private final Bootstrap bootstrap;
-  private final Map<InetSocketAddress, ArrayDeque<Channel>> idle = new HashMap<>();
+  private final Duration idleTimeout;
+  private final Map<Key, ArrayDeque<Channel>> idle = new HashMap<>();
+  private final Map<Key, Http2Upstream> http2 = new HashMap<>();
 
   UpstreamPool(EventLoop loop, Transport transport, Duration connectTimeout, Duration idleTimeout) {
     this.loop = loop;
+    this.idleTimeout = idleTimeout;
     this.bootstrap =
         new Bootstrap()
             .group(loop)
             .channel(transport.socketChannel())
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
-            .option(ChannelOption.TCP_NODELAY, true)
-            .handler(new UpstreamInitializer(this, idleTimeout));
+            .option(ChannelOption.TCP_NODELAY, true);
   }
 
-  /** An idle connection to {@code endpoint}, or a new one; the future completes on this loop. */
-  Future<Channel> acquire(InetSocketAddress endpoint) {
-    ArrayDeque<Channel> channels = idle.get(endpoint);
+  static Key key(Upstream upstream, InetSocketAddress endpoint) {
+    return new Key(endpoint, upstream.tls(), upstream.protocol() == Destination.AppProtocol.H2C);
+  }
+
+  /**
+   * A channel to send one request on: an idle HTTP/1.1 connection (unless {@code fresh}), a new
+   * one, or a new stream of the endpoint's HTTP/2 connection. The future completes on this loop.
+   */
+  Future<Channel> acquire(Key key, boolean fresh) {
+    if (key.http2()) {
+      Http2Upstream connection = http2.get(key);
+      if (connection == null || !connection.usable()) {
+        connection = new Http2Upstream(this, loop, key, connect(key, true));
+        http2.put(key, connection);
+      }
+      return connection.openStream();
+    }
+    ArrayDeque<Channel> channels = fresh ? null : idle.get(key);
     while (channels != null && !channels.isEmpty()) {
       Channel channel = channels.pollLast();
       if (channel.isActive()) {
+        channel.pipeline().get(UpstreamHandler.class).reused(true);
         return loop.newSucceededFuture(channel);
       }
     }
+    return connect(key, false);
+  }
+
+  /** Connects, and for TLS completes only after the handshake and the identity check. */
+  private Future<Channel> connect(Key key, boolean http2Connection) {
     Promise<Channel> promise = loop.newPromise();
-    ChannelFuture connect = bootstrap.connect(endpoint);
+    ChannelFuture connect =
+        bootstrap
+            .clone()
+            .handler(new UpstreamInitializer(this, idleTimeout, key, http2Connection))
+            .connect(key.endpoint());
     connect.addListener(
         f -> {
-          if (f.isSuccess()) {
-            connect.channel().pipeline().get(UpstreamHandler.class).endpoint(endpoint);
-            promise.setSuccess(connect.channel());
-          } else {
-            promise.setFailure(f.cause());
+          if (!f.isSuccess()) {
+            promise.tryFailure(f.cause());
+            return;
           }
+          Channel channel = connect.channel();
+          SslHandler ssl = channel.pipeline().get(SslHandler.class);
+          if (ssl == null) {
+            promise.trySuccess(channel);
+            return;
+          }
+          ssl.handshakeFuture()
+              .addListener(
+                  h -> {
+                    String mismatch =
+                        h.isSuccess()
+                            ? key.tls().identityMismatch(ssl.engine().getSession())
+                            : null;
+                    if (h.isSuccess() && mismatch == null) {
+                      promise.trySuccess(channel);
+                    } else {
+                      channel.close();
+                      promise.tryFailure(
+                          new UpstreamTlsException(
+                              mismatch != null
+                                  ? mismatch
+                                  : String.valueOf(h.cause().getMessage())));
+                    }
+                  });
         });
     return promise;
   }
 
-  /** Returns a connection whose exchange finished cleanly, or closes it if there are enough. */
-  void release(Channel channel, InetSocketAddress endpoint) {
+  /** The handshake failed or the server is not who the policy names. */
+  static final class UpstreamTlsException extends Exception {
+    UpstreamTlsException(String message) {
+      super("upstream TLS: " + message, null, false, false);
+    }
+  }
+
+  /** Returns a channel whose exchange finished cleanly (HTTP/2 streams are just closed). */
+  void release(Channel channel, Key key) {
+    if (key.http2()) {
+      channel.close();
+      return;
+    }
     if (!channel.isActive()) {
       return;
     }
-    ArrayDeque<Channel> channels = idle.computeIfAbsent(endpoint, e -> new ArrayDeque<>());
+    ArrayDeque<Channel> channels = idle.computeIfAbsent(key, e -> new ArrayDeque<>());
     if (channels.size() >= MAX_IDLE_PER_ENDPOINT) {
       channel.close();
       return;
@@ -75,15 +149,20 @@ final class UpstreamPool {
     channels.addLast(channel);
   }
 
-  /** Forgets an idle connection that closed. */
-  void evict(Channel channel, InetSocketAddress endpoint) {
-    ArrayDeque<Channel> channels = idle.get(endpoint);
+  /** Forgets an idle HTTP/1.1 connection that closed. */
+  void evict(Channel channel, Key key) {
+    ArrayDeque<Channel> channels = idle.get(key);
     if (channels != null) {
       channels.remove(channel);
       if (channels.isEmpty()) {
-        idle.remove(endpoint);
+        idle.remove(key);
       }
     }
+  }
+
+  /** Forgets an HTTP/2 connection that closed or received GOAWAY. */
+  void evictHttp2(Http2Upstream connection, Key key) {
+    http2.remove(key, connection);
   }
 
   void closeIdle() {
@@ -91,5 +170,7 @@ final class UpstreamPool {
     idle.values().forEach(all::addAll);
     idle.clear();
     all.forEach(Channel::close);
+    new ArrayList<>(http2.values()).forEach(Http2Upstream::close);
+    http2.clear();
   }
 }

@@ -23,6 +23,7 @@ public final class CompiledRoute {
   private final List<StringCondition> queryParams;
   private final FilterChain filters;
   private final WeightedBackends backends;
+  private final RouteOptions options;
 
   CompiledRoute(
       int index,
@@ -34,7 +35,8 @@ public final class CompiledRoute {
       List<StringCondition> headers,
       List<StringCondition> queryParams,
       FilterChain filters,
-      WeightedBackends backends) {
+      WeightedBackends backends,
+      RouteOptions options) {
     this.index = index;
     this.name = name;
     this.hostname = hostname;
@@ -47,6 +49,12 @@ public final class CompiledRoute {
     this.queryParams = List.copyOf(queryParams);
     this.filters = filters;
     this.backends = backends;
+    this.options = options;
+  }
+
+  /** Mirrors, CORS, timeouts, retry and gRPC handling; {@link RouteOptions#NONE} when unset. */
+  public RouteOptions options() {
+    return options;
   }
 
   int index() {

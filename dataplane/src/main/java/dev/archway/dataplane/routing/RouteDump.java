@@ -17,6 +17,7 @@ final class RouteDump {
         .append(route.describeConditions())
         .append('\n');
     String detail = indent + "    ";
+    options(out, detail, route.options());
     filters(out, detail, route.filters());
     List<Backend> backends = route.backends().all();
     if (backends.isEmpty() && route.filters().redirect() == null) {
@@ -38,6 +39,43 @@ final class RouteDump {
             .append('\n');
       }
       filters(out, detail + "  ", backend.filters());
+    }
+  }
+
+  private static void options(StringBuilder out, String indent, RouteOptions options) {
+    if (options.grpc()) {
+      out.append(indent).append("grpc\n");
+    }
+    if (options.requestTimeoutMillis() > 0 || options.backendTimeoutMillis() > 0) {
+      out.append(indent)
+          .append("timeouts request=")
+          .append(options.requestTimeoutMillis())
+          .append("ms backendRequest=")
+          .append(options.backendTimeoutMillis())
+          .append("ms\n");
+    }
+    if (options.retry() != null) {
+      out.append(indent)
+          .append("retry codes=")
+          .append(options.retry().codes())
+          .append(" attempts=")
+          .append(options.retry().attempts())
+          .append(" backoff=")
+          .append(options.retry().backoffMillis())
+          .append("ms\n");
+    }
+    if (options.cors() != null) {
+      out.append(indent).append(options.cors()).append('\n');
+    }
+    for (RouteOptions.Mirror m : options.mirrors()) {
+      out.append(indent)
+          .append("mirror ")
+          .append(m.upstream().name())
+          .append(' ')
+          .append(m.numerator())
+          .append('/')
+          .append(m.denominator())
+          .append('\n');
     }
   }
 

@@ -79,14 +79,42 @@ final class RouteTableCompiler {
       for (Endpoint endpoint : destination.endpoints()) {
         addresses.add(socketAddress(endpoint));
       }
+      UpstreamTlsContext tls = null;
+      String brokenTls = null;
+      if (destination.tls() != null) {
+        try {
+          tls =
+              UpstreamTlsContext.of(
+                  destination.tls(),
+                  backendClientCertificate(),
+                  destination.protocol() == Destination.AppProtocol.H2C);
+        } catch (IllegalArgumentException e) {
+          // One bad policy must not reject the whole configuration: its destination answers 502.
+          brokenTls = "destinations[" + d + "].tls: " + e.getMessage();
+        }
+      }
       Upstream previous =
           upstreams.put(
               destination.name(),
-              new Upstream(destination.name(), destination.protocol(), addresses));
+              new Upstream(destination.name(), destination.protocol(), addresses, tls, brokenTls));
       if (previous != null) {
         throw invalid("destinations[" + d + "].name", destination.name(), "unique names");
       }
     }
+  }
+
+  /**
+   * The client certificate presented to TLS backends. Destinations are shared by all Gateways of a
+   * configuration while the certificate is per Gateway, so the first Gateway's that has one is
+   * used.
+   */
+  private dev.archway.ir.TlsCertificate backendClientCertificate() {
+    for (GatewayIr gateway : config.gateways()) {
+      if (gateway.backendClientCertificate() != null) {
+        return gateway.backendClientCertificate();
+      }
+    }
+    return null;
   }
 
   private static InetSocketAddress socketAddress(Endpoint endpoint) {
@@ -147,7 +175,8 @@ final class RouteTableCompiler {
         headers(field + ".match.headers", route.match().headers()),
         queryParams(field + ".match.queryParams", route.match().queryParams()),
         filters.compile(field + ".filters", route.filters()),
-        new WeightedBackends(backends(field + ".backends", route.backends(), filters)));
+        new WeightedBackends(backends(field + ".backends", route.backends(), filters)),
+        RouteOptions.compile(field + ".options", route.options(), upstreams));
   }
 
   private List<StringCondition> headers(String field, List<HeaderMatch> headers) {

@@ -15,12 +15,38 @@ public final class Upstream {
   private final String name;
   private final Destination.AppProtocol protocol;
   private final List<InetSocketAddress> endpoints;
+  private final UpstreamTlsContext tls;
+  private final String brokenTls;
   private final AtomicInteger cursor = new AtomicInteger();
 
   Upstream(String name, Destination.AppProtocol protocol, List<InetSocketAddress> endpoints) {
+    this(name, protocol, endpoints, null, null);
+  }
+
+  Upstream(
+      String name,
+      Destination.AppProtocol protocol,
+      List<InetSocketAddress> endpoints,
+      UpstreamTlsContext tls,
+      String brokenTls) {
     this.name = name;
     this.protocol = protocol;
     this.endpoints = List.copyOf(endpoints);
+    this.tls = tls;
+    this.brokenTls = brokenTls;
+  }
+
+  /** TLS to the endpoints (BackendTLSPolicy), or null for plaintext. */
+  public UpstreamTlsContext tls() {
+    return tls;
+  }
+
+  /**
+   * Why the destination's TLS settings cannot be used (a CA bundle that does not parse...), or
+   * null; such a destination is answered with 502 and never connected to in plaintext.
+   */
+  public String brokenTls() {
+    return brokenTls;
   }
 
   /** The destination name, {@code service/<ns>/<name>/<port>}. */

@@ -24,7 +24,7 @@ class ProxyHeadersTest {
         .set("X-Hop", "1")
         .set("Keep-Alive", "timeout=5")
         .set("Upgrade", "websocket")
-        .set("TE", "trailers")
+        .set("TE", "gzip")
         .set("Proxy-Authorization", "secret")
         .set("x-http2-stream-id", "3")
         .set("X-End", "kept");
@@ -35,6 +35,17 @@ class ProxyHeadersTest {
     assertThat(out.headers().names())
         .containsExactlyInAnyOrder("X-End", "x-forwarded-for", "x-forwarded-proto");
     assertThat(out.headers().get("x-forwarded-for")).isEqualTo("10.0.0.9");
+  }
+
+  @Test
+  void keepsTeTrailersWhichGrpcNeeds() {
+    HttpRequest in = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/");
+    in.headers().set("TE", "trailers").set("Connection", "TE");
+
+    HttpRequest out = ProxyHeaders.upstreamRequest(in, "/", "1.2.3.4", List.of());
+
+    assertThat(out.headers().get("te")).isEqualTo("trailers");
+    assertThat(out.headers().contains("connection")).isFalse();
   }
 
   @Test
