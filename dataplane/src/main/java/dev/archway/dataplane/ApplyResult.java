@@ -6,10 +6,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What happened to each HTTP listener of an applied configuration; the control plane turns it into
- * the Gateway's {@code Programmed} condition.
+ * What happened to each listener of an applied configuration (HTTP, HTTPS, TLS, TCP and UDP); the
+ * control plane turns it into the Gateway's {@code Programmed} condition.
  *
- * @param listeners one entry per IR HTTP listener, in configuration order
+ * @param listeners one entry per IR listener: those that own their port in configuration order,
+ *     then those that lost their port to an earlier one
  */
 public record ApplyResult(List<ListenerStatus> listeners) {
   public ApplyResult {
@@ -17,9 +18,10 @@ public record ApplyResult(List<ListenerStatus> listeners) {
   }
 
   /**
-   * One HTTP listener.
+   * One listener.
    *
-   * @param name the IR listener name, {@code gateway/<namespace>/<name>/port/<port>}
+   * @param name the IR listener name, {@code gateway/<namespace>/<name>/port/<port>} ({@code
+   *     .../port/<port>/udp} for UDP)
    * @param bound whether the port is listening
    * @param error why it is not, such as {@code bind 0.0.0.0:80: Address already in use}; null when
    *     bound

@@ -167,6 +167,37 @@ class L4ProxyIT {
   }
 
   @Test
+  void aPortThatChangesKindKeepsItsSocket() throws IOException {
+    int shared = E2e.freePort();
+    String name = "gateway/default/gw/port/" + shared;
+    DataPlaneConfig http = Ir.config(Ir.listener(shared));
+    DataPlaneConfig tcp =
+        new DataPlaneConfig(
+            List.of(
+                new GatewayIr(
+                    "gateway/default/gw",
+                    "127.0.0.1",
+                    List.of(),
+                    List.of(),
+                    List.of(
+                        new TcpListener(
+                            name, shared, "tcproute/default/echo", List.of(backend("tcp-1", 1)))),
+                    List.of(),
+                    null,
+                    null)),
+            List.of(destination("tcp-1", tcp1)));
+    try (DataPlane other = E2e.dataPlane()) {
+      assertThat(other.apply(http).allBound()).isTrue();
+      var socket = other.serverChannel(name);
+      assertThat(other.apply(tcp).allBound()).isTrue();
+      assertThat(other.serverChannel(name)).isSameAs(socket);
+      try (Socket client = connect(shared)) {
+        assertThat(L4Servers.greeting(client.getInputStream())).isEqualTo("tcp-1");
+      }
+    }
+  }
+
+  @Test
   void bindErrorsAreReportedPerListenerAndRemovedPortsClose() throws IOException {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         DataPlane other = E2e.dataPlane()) {
