@@ -33,6 +33,7 @@ public final class UdpProxyHandler extends SimpleChannelInboundHandler<DatagramP
   private final Class<? extends DatagramChannel> channelClass;
   private final Duration idleTimeout;
   private final Map<InetSocketAddress, ChannelFuture> sessions = new HashMap<>();
+  private long opened;
 
   /**
    * @param route the current backends, read when a session starts (null: drop)
@@ -60,6 +61,7 @@ public final class UdpProxyHandler extends SimpleChannelInboundHandler<DatagramP
       }
       session = open(ctx.channel(), client, target);
       sessions.put(client, session);
+      opened++;
     }
     ByteBuf payload = packet.content().retain();
     if (session.isDone()) {
@@ -110,8 +112,13 @@ public final class UdpProxyHandler extends SimpleChannelInboundHandler<DatagramP
     ctx.fireChannelInactive();
   }
 
-  /** Open sessions; for tests. */
+  /** Open sessions; for tests, on the listener's event loop. */
   int sessions() {
     return sessions.size();
+  }
+
+  /** Sessions started so far; for tests, on the listener's event loop. */
+  long opened() {
+    return opened;
   }
 }
