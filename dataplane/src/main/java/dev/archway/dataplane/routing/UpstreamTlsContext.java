@@ -52,7 +52,10 @@ public final class UpstreamTlsContext {
    */
   static UpstreamTlsContext of(UpstreamTls tls, TlsCertificate clientCertificate, boolean http2) {
     try {
-      SslContextBuilder builder = SslContextBuilder.forClient();
+      // The engine would check the SNI itself (Netty 4.2 verifies the peer host by default); the
+      // policy's SANs may name other identities, so identityMismatch does all identity checks.
+      SslContextBuilder builder =
+          SslContextBuilder.forClient().endpointIdentificationAlgorithm(null);
       if (http2) {
         builder.applicationProtocolConfig(
             new ApplicationProtocolConfig(
