@@ -15,7 +15,10 @@ package dev.archway.dataplane.routing;
  * </ol>
  *
  * A trailing slash is kept ({@code /abc/} is not {@code /abc}): Exact matches see the difference.
- * The query string is passed through untouched.
+ * The query string is passed through untouched. Encoded slash and backslash ({@code %2F}, {@code
+ * %5C}) stay encoded and a raw backslash is an ordinary character: none of them ever separates
+ * segments, so {@code /a%2F..%2Fb} is one segment for matching and for the backend alike (no
+ * decode-then-route bypass, CVE-2021-29492). The proxy forwards exactly this path.
  *
  * @param path the normalized path, always starting with {@code /}
  * @param rawQuery the text after the first {@code ?}, or null when there is none

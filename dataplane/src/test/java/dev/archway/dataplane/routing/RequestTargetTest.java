@@ -60,4 +60,15 @@ class RequestTargetTest {
     assertThat(RequestTarget.parse("http://example.com").path()).isEqualTo("/");
     assertThat(RequestTarget.parse("http://example.com?q").pathAndQuery()).isEqualTo("/?q");
   }
+
+  @Test
+  void encodedSlashAndBackslashAreNeverSegmentSeparators() {
+    // One documented way: %2F and %5C stay encoded (upper-case hex), a raw backslash is an ordinary
+    // character; none of them splits segments or takes part in dot-segment removal.
+    assertThat(norm("/a%2fb/../c")).isEqualTo("/c");
+    assertThat(norm("/a%2F..%2Fb")).isEqualTo("/a%2F..%2Fb");
+    assertThat(norm("/a%5c..%5Cb")).isEqualTo("/a%5C..%5Cb");
+    assertThat(norm("/a\\..\\b")).isEqualTo("/a\\..\\b");
+    assertThat(norm("/admin%2F")).isNotEqualTo("/admin/");
+  }
 }
