@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Compiles the listener side of a configuration. HTTP routing was compiled (and its listener names
@@ -141,8 +142,7 @@ final class FrontendCompiler {
     entries.add(new FrontendTable.Entry(listener.name(), key, false));
   }
 
-  private void claim(
-      String field, String name, ListenerKey key, java.util.function.Supplier<Frontend> frontend) {
+  private void claim(String field, String name, ListenerKey key, Supplier<Frontend> frontend) {
     unique(field, name);
     Frontend earlier = tcp.get(key);
     if (earlier != null) {

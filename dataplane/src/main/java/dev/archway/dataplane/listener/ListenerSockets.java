@@ -35,8 +35,12 @@ import java.util.function.Supplier;
 public final class ListenerSockets {
   private static final Duration BIND_TIMEOUT = Duration.ofSeconds(10);
 
-  /** A listening socket and the connections it accepted (empty for UDP). */
-  private record Bound(Channel channel, ChannelGroup connections) {}
+  /** A listening socket and the connections it accepted (none for UDP). */
+  private record Bound(ChannelFuture future, ChannelGroup connections) {
+    Channel channel() {
+      return future.channel();
+    }
+  }
 
   private final EventLoopGroup workers;
   private final Transport transport;
@@ -75,19 +79,21 @@ public final class ListenerSockets {
    * @return why a listener of {@code next} could not bind, by IR listener name
    */
   public Map<String, String> update(FrontendTable next) {
-    Map<FrontendTable.Entry, ChannelFuture> binding = new LinkedHashMap<>();
+    Map<FrontendTable.Entry, Bound> binding = new LinkedHashMap<>();
     for (FrontendTable.Entry entry : next.entries()) {
       if (!(entry.udp() ? udp : tcp).containsKey(entry.key())) {
-        binding.put(entry, entry.udp() ? bindUdp(entry.key()) : bindTcp(entry.key()));
+        ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+        ChannelFuture future =
+            entry.udp() ? bindUdp(entry.key()) : bindTcp(entry.key(), connections);
+        binding.put(entry, new Bound(future, connections));
       }
     }
     Map<String, String> errors = new HashMap<>();
     binding.forEach(
-        (entry, future) -> {
-          String error = await(future);
+        (entry, bound) -> {
+          String error = await(bound.future());
           if (error == null) {
-            (entry.udp() ? udp : tcp)
-                .put(entry.key(), new Bound(future.channel(), connections(future)));
+            (entry.udp() ? udp : tcp).put(entry.key(), bound);
           } else {
             errors.put(
                 entry.name(), "bind " + entry.key() + (entry.udp() ? "/udp" : "") + ": " + error);
@@ -117,8 +123,7 @@ public final class ListenerSockets {
     return b == null ? null : b.channel();
   }
 
-  private ChannelFuture bindTcp(ListenerKey key) {
-    ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  private ChannelFuture bindTcp(ListenerKey key, ChannelGroup connections) {
     return new ServerBootstrap()
         .group(workers)
         .channel(transport.serverChannel())
@@ -128,7 +133,6 @@ public final class ListenerSockets {
         .childHandler(
             new PortInitializer(
                 key, table, proxy, connections, transport.socketChannel(), connectTimeout))
-        .attr(CONNECTIONS, connections)
         .bind(new InetSocketAddress(key.bindAddress(), key.port()));
   }
 
@@ -151,14 +155,6 @@ public final class ListenerSockets {
   private Class<? extends DatagramChannel> datagramChannel() {
     // Channels must match the event loops' transport.
     return transport.name().equals("epoll") ? EpollDatagramChannel.class : NioDatagramChannel.class;
-  }
-
-  private static final io.netty.util.AttributeKey<ChannelGroup> CONNECTIONS =
-      io.netty.util.AttributeKey.valueOf("archway.connections");
-
-  private static ChannelGroup connections(ChannelFuture future) {
-    ChannelGroup group = future.channel().attr(CONNECTIONS).get();
-    return group != null ? group : new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   }
 
   private static String await(ChannelFuture future) {

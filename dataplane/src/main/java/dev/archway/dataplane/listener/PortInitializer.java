@@ -8,6 +8,7 @@ import dev.archway.dataplane.tcp.TcpRelayHandler;
 import dev.archway.dataplane.tls.SniSelectHandler;
 import dev.archway.dataplane.tls.TlsSession;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -116,8 +117,7 @@ final class PortInitializer extends ChannelInitializer<Channel> {
    * Puts {@code next} (behind an SslHandler for {@code ssl}, if any) where the SNI handler is, then
    * removes it; the ClientHello bytes it buffered flow into what now follows it.
    */
-  private static void replace(
-      ChannelHandlerContext sni, SslContext ssl, io.netty.channel.ChannelHandler next) {
+  private static void replace(ChannelHandlerContext sni, SslContext ssl, ChannelHandler next) {
     ChannelPipeline pipeline = sni.pipeline();
     pipeline.addAfter(sni.name(), null, next);
     if (ssl != null) {
