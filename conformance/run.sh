@@ -1,0 +1,321 @@
+#!/usr/bin/env bash
+# Runs the upstream Gateway API conformance suite (v1.6.1) against Archway in a
+# local test cluster, with one command, and tears everything down on exit.
+#
+#   conformance/run.sh [--run-test NAME] [--profiles P1,P2] [--skip-tests T1,T2]
+#                      [--timeout 25m] [--out DIR] [--no-archway] [--debug]
+#
+# What it does (docs/conformance.md has the details and the latest result):
+#   1. builds what is missing (conformance/build.sh, hack/test-cluster/build.sh,
+#      and the Archway jar through ./archway): all cached;
+#   2. creates the host bridge of the Pod network (10.199.0.1/16 by default);
+#   3. starts etcd + kube-apiserver + kube-controller-manager
+#      (hack/test-cluster/start.sh, in a throwaway state dir) with kwok's Logs CRD;
+#   4. starts kwok (one simulated Node, Pod status) and podrunner (binds Pods,
+#      runs each Pod's echo-basic/coredns in its own network namespace);
+#   5. creates GatewayClass `archway` and starts `archway controller
+#      --infrastructure host`, each Gateway on its own 127.0.199.x address;
+#   6. runs conformance.test with the given profiles (features inferred from the
+#      GatewayClass status), writing the report and the go test log;
+#   7. on exit (also on Ctrl-C or a failure) stops everything it started,
+#      deletes the network namespaces and the bridge, and keeps the logs.
+# Results: conformance/out/<UTC time>/ (and conformance/out/latest):
+#   report.yaml, suite.log (the go test -v log), summary.txt (per test
+#   PASS/FAIL/SKIP, from the log), timings.txt, logs/ (archway, kwok, podrunner,
+#   the cluster's components, every Pod's containers).
+# Exit code: the suite's (0 all ran tests passed), 2 for a harness failure.
+#
+# Needs root (network namespaces), Go, a JDK 21+ and Maven (for ./archway).
+# Environment (defaults in brackets):
+#   ARCHWAY_CONFORMANCE_LAUNCHER  command that runs Archway [<repo>/archway]
+#   ARCHWAY_CONFORMANCE_BRIDGE    host bridge name [arwc0]
+#   ARCHWAY_CONFORMANCE_HOST_ADDR bridge address/prefix of the Pod network [10.199.0.1/16]
+#   ARCHWAY_CONFORMANCE_POD_CIDR  the Node's podCIDR, inside that prefix [10.199.16.0/20]
+#   ARCHWAY_CONFORMANCE_GATEWAY_ADDRESSES  Archway's --address-range [127.0.199.1-127.0.199.254]
+#   ARCHWAY_CONFORMANCE_DEADLINE  seconds after which the whole run is stopped [2400]
+#   ARCHWAY_CACHE_DIR, ARCHWAY_BUILD_GOMAXPROCS  as for build.sh
+
+set -euo pipefail
+
+CF_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(cd "${CF_DIR}/.." && pwd)"
+# shellcheck source=conformance/build.sh
+source "${CF_DIR}/build.sh"
+# shellcheck source=hack/test-cluster/build.sh
+source "${REPO}/hack/test-cluster/build.sh"
+
+PROFILES="GATEWAY-HTTP,GATEWAY-GRPC,GATEWAY-TLS,GATEWAY-TCP,GATEWAY-UDP"
+RUN_TEST=""
+SKIP_TESTS=""
+SUITE_TIMEOUT="25m"
+OUT=""
+START_ARCHWAY=1
+DEBUG=0
+usage() { sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; }
+while (($#)); do
+  case "$1" in
+    --run-test) RUN_TEST="$2"; shift 2 ;;
+    --profiles) PROFILES="$2"; shift 2 ;;
+    --skip-tests) SKIP_TESTS="$2"; shift 2 ;;
+    --timeout) SUITE_TIMEOUT="$2"; shift 2 ;;
+    --out) OUT="$2"; shift 2 ;;
+    --no-archway) START_ARCHWAY=0; shift ;;
+    --debug) DEBUG=1; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "run.sh: unknown argument $1" >&2; usage >&2; exit 2 ;;
+  esac
+done
+
+LAUNCHER="${ARCHWAY_CONFORMANCE_LAUNCHER:-${REPO}/archway}"
+BRIDGE="${ARCHWAY_CONFORMANCE_BRIDGE:-arwc0}"
+HOST_ADDR="${ARCHWAY_CONFORMANCE_HOST_ADDR:-10.199.0.1/16}"
+HOST_IP="${HOST_ADDR%/*}"
+POD_CIDR="${ARCHWAY_CONFORMANCE_POD_CIDR:-10.199.16.0/20}"
+GATEWAY_ADDRESSES="${ARCHWAY_CONFORMANCE_GATEWAY_ADDRESSES:-127.0.199.1-127.0.199.254}"
+DEADLINE="${ARCHWAY_CONFORMANCE_DEADLINE:-2400}"
+NETNS_PREFIX="arwc-"
+NODE_NAME="conformance-node"
+GATEWAY_CLASS="archway"
+CONTROLLER_NAME="archway.dev/gateway-controller"
+
+t_start=${SECONDS}
+log() { printf '[conformance %s +%ss] %s\n' "$(date +%H:%M:%S)" "$((SECONDS - t_start))" "$*" >&2; }
+die() { log "ERROR: $*"; exit 2; }
+
+[[ ${EUID} -eq 0 ]] || die "needs root (ip netns); run as root"
+command -v ip >/dev/null || die "iproute2 (ip) is needed"
+command -v openssl >/dev/null || die "openssl is needed"
+
+stamp_now="$(date -u +%Y%m%dT%H%M%SZ)"
+OUT="${OUT:-${CF_DIR}/out/${stamp_now}}"
+mkdir -p "${OUT}/logs"
+OUT="$(cd "${OUT}" && pwd)"
+if [[ "${OUT}" == "${CF_DIR}/out/${stamp_now}" ]]; then
+  ln -sfn "${stamp_now}" "${CF_DIR}/out/latest"
+fi
+TIMINGS="${OUT}/timings.txt"
+: >"${TIMINGS}"
+phase_t=${SECONDS}
+phase() { # phase NAME: records how long the previous phase took
+  printf '%-28s %5d s\n' "$1" "$((SECONDS - phase_t))" >>"${TIMINGS}"
+  phase_t=${SECONDS}
+}
+
+# One harness per machine: the bridge, the Pod network and the netns names are shared.
+LOCK="${TMPDIR:-/tmp}/archway-conformance.lock"
+exec 8>"${LOCK}"
+flock -w 600 8 || die "another conformance run holds ${LOCK}"
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/archway-conformance.XXXXXX")"
+CLUSTER_DIR="${WORK}/cluster"
+PIDS=()  # "name:pid", stopped in reverse order
+
+stop_pid() { # stop_pid NAME PID SECONDS
+  local name="$1" pid="$2" grace="$3" i
+  kill -0 "${pid}" 2>/dev/null || return 0
+  kill -TERM "${pid}" 2>/dev/null || true
+  for ((i = 0; i < grace * 10; i++)); do
+    kill -0 "${pid}" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  log "${name} (pid ${pid}) did not stop in ${grace} s; killing it"
+  kill -KILL "${pid}" 2>/dev/null || true
+}
+
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  set +e
+  log "tearing down"
+  local i entry
+  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
+    entry="${PIDS[i]}"
+    stop_pid "${entry%%:*}" "${entry#*:}" 20
+  done
+  if [[ -f "${CLUSTER_DIR}/pids/kube-apiserver.pid" ]]; then
+    "${REPO}/hack/test-cluster/stop.sh" "${CLUSTER_DIR}" >/dev/null 2>&1
+  fi
+  # Whatever podrunner did not remove (it was killed): only names this harness makes.
+  local ns
+  for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep "^${NETNS_PREFIX}" || true); do
+    ip netns del "${ns}" 2>/dev/null
+  done
+  ip link del "${BRIDGE}" 2>/dev/null
+  if [[ -d "${CLUSTER_DIR}/logs" ]]; then
+    mkdir -p "${OUT}/logs/cluster" && cp -r "${CLUSTER_DIR}/logs/." "${OUT}/logs/cluster/"
+  fi
+  if [[ -d "${WORK}/pods/pods" ]]; then
+    mkdir -p "${OUT}/logs/pods"
+    find "${WORK}/pods/pods" -path '*/logs/*.log' | while read -r f; do
+      local pod="${f#"${WORK}/pods/pods/"}"
+      pod="${pod%%/*}"
+      cp "${f}" "${OUT}/logs/pods/${pod}_$(basename "${f}")"
+    done
+  fi
+  rm -rf "${WORK}"
+  phase teardown
+  log "done in $((SECONDS - t_start)) s; results in ${OUT} (exit ${rc})"
+  exit "${rc}"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# The whole run is bounded: a watchdog ends it (and so the trap tears down).
+(
+  trap 'kill "${sleeper}" 2>/dev/null; exit 0' TERM
+  sleep "${DEADLINE}" &
+  sleeper=$!
+  wait "${sleeper}" && log "deadline of ${DEADLINE} s reached; stopping" && kill -TERM $$
+) 2>/dev/null &
+WATCHDOG=$!
+PIDS+=("watchdog:${WATCHDOG}")
+
+# ---- 1. builds ----------------------------------------------------------------
+log "building (cached) ..."
+"${CF_DIR}/build.sh"
+"${REPO}/hack/test-cluster/build.sh"
+if ((START_ARCHWAY)); then
+  "${LAUNCHER}" version >"${OUT}/logs/archway-version.txt" 2>&1 \
+    || { cat "${OUT}/logs/archway-version.txt" >&2; die "${LAUNCHER} version failed (jar build?)"; }
+fi
+phase build
+export PATH="${TC_BIN_DIR}:${PATH}"
+
+free_port() { # a free TCP port on 127.0.0.1 in 32000-39999
+  local p
+  for _ in $(seq 1 50); do
+    p=$((32000 + RANDOM % 8000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/${p}") 2>/dev/null; then
+      echo "${p}"
+      return 0
+    fi
+  done
+  die "no free port found"
+}
+
+wait_for() { # wait_for SECONDS WHAT CMD...
+  local secs="$1" what="$2" i
+  shift 2
+  for ((i = 0; i < secs * 5; i++)); do
+    if "$@" >/dev/null 2>&1; then return 0; fi
+    sleep 0.2
+  done
+  die "timed out after ${secs} s waiting for ${what}"
+}
+
+# ---- 2. Pod network: a host bridge --------------------------------------------
+for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep "^${NETNS_PREFIX}" || true); do
+  log "removing stale network namespace ${ns} (an earlier run was killed)"
+  ip netns del "${ns}"
+done
+ip link del "${BRIDGE}" 2>/dev/null || true
+ip link add "${BRIDGE}" type bridge
+ip addr add "${HOST_ADDR}" dev "${BRIDGE}"
+ip link set "${BRIDGE}" up
+log "Pod network ${HOST_ADDR} on bridge ${BRIDGE}"
+
+# ---- 3. cluster ---------------------------------------------------------------
+log "starting the test cluster ..."
+ARCHWAY_EXTRA_CRDS="${CF_CRD_DIR}/kwok.x-k8s.io_logs.yaml" \
+  "${REPO}/hack/test-cluster/start.sh" "${CLUSTER_DIR}" >"${WORK}/cluster-env" 2>"${OUT}/logs/cluster-start.log" \
+  || { tail -20 "${OUT}/logs/cluster-start.log" >&2; die "test cluster did not start"; }
+export KUBECONFIG="${CLUSTER_DIR}/kubeconfig"
+phase cluster-start
+
+# ---- 4. kwok and podrunner ----------------------------------------------------
+mkdir -p "${WORK}/kwok" "${WORK}/pods"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+  -subj "/CN=${NODE_NAME}" -addext "subjectAltName=IP:${HOST_IP},DNS:${NODE_NAME}" \
+  -keyout "${WORK}/kwok/kubelet.key" -out "${WORK}/kwok/kubelet.crt" 2>/dev/null
+kubectl apply -f - >/dev/null <<EOF
+apiVersion: v1
+kind: Node
+metadata:
+  name: ${NODE_NAME}
+  labels:
+    kubernetes.io/hostname: ${NODE_NAME}
+    kubernetes.io/os: linux
+    type: kwok
+  annotations:
+    kwok.x-k8s.io/node: fake
+spec:
+  podCIDR: ${POD_CIDR}
+  podCIDRs: [${POD_CIDR}]
+EOF
+KUBELET_PORT="$(free_port)"
+"${CF_BIN_DIR}/kwok" --kubeconfig "${KUBECONFIG}" --config "${CF_DIR}/kwok/stages.yaml" \
+  --manage-single-node "${NODE_NAME}" --node-ip "${HOST_IP}" --node-port "${KUBELET_PORT}" \
+  --server-address "${HOST_IP}:${KUBELET_PORT}" \
+  --tls-cert-file "${WORK}/kwok/kubelet.crt" --tls-private-key-file "${WORK}/kwok/kubelet.key" \
+  --enable-crds Logs --cidr "${POD_CIDR}" --node-lease-duration-seconds 40 \
+  >"${OUT}/logs/kwok.log" 2>&1 &
+PIDS+=("kwok:$!")
+"${CF_BIN_DIR}/podrunner" --kubeconfig "${KUBECONFIG}" --node-name "${NODE_NAME}" \
+  --bridge "${BRIDGE}" --host-address "${HOST_ADDR}" --netns-prefix "${NETNS_PREFIX}" \
+  --state-dir "${WORK}/pods" --echo-basic "${CF_BIN_DIR}/echo-basic" --coredns "${CF_BIN_DIR}/coredns" \
+  >"${OUT}/logs/podrunner.log" 2>&1 &
+PIDS+=("podrunner:$!")
+wait_for 60 "Node ${NODE_NAME} Ready" \
+  bash -c "kubectl get node ${NODE_NAME} -o jsonpath='{.status.conditions[?(@.type==\"Ready\")].status}' | grep -qx True"
+log "kwok Node ${NODE_NAME} Ready (kubelet API on ${HOST_IP}:${KUBELET_PORT}); podrunner running"
+phase kwok-podrunner
+
+# ---- 5. Archway ---------------------------------------------------------------
+kubectl apply -f - >/dev/null <<EOF
+apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata:
+  name: ${GATEWAY_CLASS}
+spec:
+  controllerName: ${CONTROLLER_NAME}
+EOF
+if ((START_ARCHWAY)); then
+  ADMIN_PORT="$(free_port)"
+  "${LAUNCHER}" controller --infrastructure host --kubeconfig "${KUBECONFIG}" \
+    --address-range "${GATEWAY_ADDRESSES}" --admin-address "127.0.0.1:${ADMIN_PORT}" \
+    --leader-election-namespace default >"${OUT}/logs/archway.log" 2>&1 &
+  PIDS+=("archway:$!")
+  log "archway controller started (admin API 127.0.0.1:${ADMIN_PORT}); waiting for GatewayClass Accepted"
+  wait_for 120 "GatewayClass ${GATEWAY_CLASS} Accepted" \
+    bash -c "kubectl get gatewayclass ${GATEWAY_CLASS} -o jsonpath='{.status.conditions[?(@.type==\"Accepted\")].status}' | grep -qx True"
+  kubectl get gatewayclass "${GATEWAY_CLASS}" -o yaml >"${OUT}/gatewayclass.yaml"
+else
+  log "--no-archway: not starting Archway; the suite will wait for the GatewayClass and fail"
+fi
+phase archway-start
+
+# ---- 6. the suite -------------------------------------------------------------
+version="$(cd "${REPO}" && git describe --always --dirty 2>/dev/null || echo unknown)"
+suite_args=(
+  -test.v -test.run '^TestConformance$' -test.timeout "${SUITE_TIMEOUT}"
+  --gateway-class="${GATEWAY_CLASS}"
+  --conformance-profiles="${PROFILES}"
+  --report-output="${OUT}/report.yaml"
+  --organization=archway --project=archway --url=https://archway.dev
+  --version="${version}" --contact=archway-maintainers --mode=default
+  --cleanup-base-resources=false
+)
+if [[ -n "${RUN_TEST}" ]]; then
+  # With --run-test the suite no longer infers features from the GatewayClass:
+  # pass the ones the GatewayClass reports.
+  features="$(kubectl get gatewayclass "${GATEWAY_CLASS}" \
+    -o jsonpath='{range .status.supportedFeatures[*]}{.name}{","}{end}' 2>/dev/null || true)"
+  suite_args+=(--run-test="${RUN_TEST}" --supported-features="${features%,}")
+fi
+[[ -n "${SKIP_TESTS}" ]] && suite_args+=(--skip-tests="${SKIP_TESTS}")
+((DEBUG)) && suite_args+=(--debug)
+printf '%q ' "${CF_BIN_DIR}/conformance.test" "${suite_args[@]}" >"${OUT}/command.txt"
+echo >>"${OUT}/command.txt"
+log "running the suite: profiles ${PROFILES}${RUN_TEST:+, test ${RUN_TEST}} (log: ${OUT}/suite.log)"
+set +e
+(cd "${OUT}" && "${CF_BIN_DIR}/conformance.test" "${suite_args[@]}") >"${OUT}/suite.log" 2>&1
+suite_rc=$?
+set -e
+phase suite
+
+# ---- 7. summary (from the log: v1.6.1's report marks parallel tests passed early)
+"${CF_DIR}/summarize.sh" "${OUT}/suite.log" >"${OUT}/summary.txt" || true
+tail -n 1 "${OUT}/summary.txt" >&2 || true
+kill "${WATCHDOG}" 2>/dev/null || true
+exit "${suite_rc}"
