@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.archway.api.v1alpha1.ArchwayApi;
-import dev.archway.echo.EchoServer;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
@@ -15,7 +14,6 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatusAddress;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -36,15 +34,15 @@ class ControllerIT {
   private final String className = "archway-" + id;
   private KubernetesClient client;
   private ControllerHarness harness;
-  private EchoServer echo;
+  private NetnsEcho echo;
 
   @BeforeEach
-  void setUp() {
+  void setUp() throws Exception {
     client = TestCluster.cluster().client();
     harness = new ControllerHarness();
     Fixtures.namespace(client, ns);
     client.resource(Fixtures.archwayClass(className)).create();
-    echo = EchoServer.start("echo-a", new InetSocketAddress(Fixtures.hostAddress(), 0));
+    echo = NetnsEcho.start("echo-a");
   }
 
   @AfterEach
@@ -76,9 +74,9 @@ class ControllerIT {
   }
 
   @Test
-  void servesARouteOnTheReportedAddressAndFollowsEndpointChanges() {
+  void servesARouteOnTheReportedAddressAndFollowsEndpointChanges() throws Exception {
     client.resource(Fixtures.service(ns, "echo")).create();
-    client.resource(Fixtures.slice(ns, "echo", Fixtures.hostAddress(), echo.port())).create();
+    client.resource(Fixtures.slice(ns, "echo", NetnsEcho.ADDRESS, echo.port())).create();
     client.resource(Fixtures.gateway(ns, "gw", className)).create();
     client.resource(Fixtures.route(ns, "web", "/", "echo", "gw")).create();
 
@@ -160,10 +158,9 @@ class ControllerIT {
     assertThat(gateway("gw").getMetadata().getResourceVersion()).isEqualTo(gatewayVersion);
 
     // Endpoint change: the slice now points at another backend; measure until traffic follows.
-    try (EchoServer second =
-        EchoServer.start("echo-b", new InetSocketAddress(Fixtures.hostAddress(), 0))) {
+    try (NetnsEcho second = NetnsEcho.start("echo-b")) {
       long start = System.nanoTime();
-      client.resource(Fixtures.slice(ns, "echo", Fixtures.hostAddress(), second.port())).update();
+      client.resource(Fixtures.slice(ns, "echo", NetnsEcho.ADDRESS, second.port())).update();
       await()
           .atMost(Duration.ofSeconds(10))
           .pollInterval(Duration.ofMillis(5))
@@ -302,7 +299,7 @@ class ControllerIT {
   @Test
   void aBadListenerOrRouteDoesNotStopTheGoodOnes() {
     client.resource(Fixtures.service(ns, "echo")).create();
-    client.resource(Fixtures.slice(ns, "echo", Fixtures.hostAddress(), echo.port())).create();
+    client.resource(Fixtures.slice(ns, "echo", NetnsEcho.ADDRESS, echo.port())).create();
     Gateway gw = Fixtures.gateway(ns, "gw", className);
     // A second listener with a protocol no implementation supports.
     gw.getSpec()

@@ -105,28 +105,6 @@ final class Fixtures {
         .build();
   }
 
-  /**
-   * A non-loopback IPv4 address of this machine: the API server rejects loopback addresses in
-   * EndpointSlices, so echo backends listen here.
-   */
-  static String hostAddress() {
-    try {
-      return java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).stream()
-          .flatMap(i -> java.util.Collections.list(i.getInetAddresses()).stream())
-          .filter(a -> a instanceof java.net.Inet4Address)
-          .filter(a -> !a.isLoopbackAddress() && !a.isLinkLocalAddress() && !a.isAnyLocalAddress())
-          .map(java.net.InetAddress::getHostAddress)
-          .sorted()
-          .findFirst()
-          .orElseThrow(
-              () ->
-                  new IllegalStateException(
-                      "no non-loopback IPv4 address on this machine for EndpointSlices"));
-    } catch (java.net.SocketException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   /** One ready endpoint at {@code address:port}, for port {@code http} of the Service. */
   static EndpointSlice slice(String namespace, String service, String address, int port) {
     return new EndpointSliceBuilder()

@@ -95,6 +95,7 @@ public final class TestCluster implements BeforeAllCallback {
               ? Files.createTempDirectory("archway-test-cluster-")
               : Path.of(reuse).toAbsolutePath();
       Path log = Files.createTempFile("archway-test-cluster-start-", ".log");
+      run(repo, log, "hack/test-net/up.sh");
       run(repo, log, "hack/test-cluster/build.sh");
       run(repo, log, "hack/test-cluster/start.sh", stateDir.toString());
       Files.deleteIfExists(log);
