@@ -164,8 +164,7 @@ final class BackendResolver {
       return null;
     }
     List<ServicePort> ports = svc.getSpec() == null ? List.of() : nonNull(svc.getSpec().getPorts());
-    ServicePort servicePort =
-        ports.stream().filter(p -> Objects.equals(p.getPort(), port)).findFirst().orElse(null);
+    ServicePort servicePort = servicePort(ports, port);
     if (servicePort == null) {
       problems.add(
           notFound(
@@ -197,6 +196,15 @@ final class BackendResolver {
     return destinations.computeIfAbsent(
         destinationName,
         n -> new Destination(n, protocol, serviceEndpoints(namespace, name, servicePort), tls));
+  }
+
+  private static ServicePort servicePort(List<ServicePort> ports, Integer port) {
+    for (ServicePort p : ports) {
+      if (Objects.equals(p.getPort(), port)) {
+        return p;
+      }
+    }
+    return null;
   }
 
   /**

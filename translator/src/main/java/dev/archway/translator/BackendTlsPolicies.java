@@ -155,6 +155,9 @@ final class BackendTlsPolicies {
 
   /** The statuses of the policies, with one ancestor entry per Gateway that uses the target. */
   static Map<ResourceKey, PolicyStatus> statuses(List<Object> configured, DataPlaneConfig config) {
+    if (configured.isEmpty()) {
+      return Map.of(); // no policy: no need to walk every route of the IR
+    }
     Map<String, Set<String>> gatewaysByService = new HashMap<>();
     for (GatewayIr gw : config.gateways()) {
       for (String destination : IrDestinations.of(gw)) {

@@ -32,10 +32,7 @@ final class Hostnames {
    * Most specific first: exact names before wildcards, longer before shorter, {@code *} last; ties
    * broken alphabetically so that the order is total.
    */
-  static final Comparator<String> SPECIFICITY =
-      Comparator.comparing((String h) -> rank(h))
-          .thenComparing(Comparator.comparingInt(String::length).reversed())
-          .thenComparing(Comparator.naturalOrder());
+  static final Comparator<String> SPECIFICITY = Hostnames::compareSpecificity;
 
   private Hostnames() {}
 
@@ -88,6 +85,22 @@ final class Hostnames {
   private static boolean covers(String wildcard, String name) {
     String suffix = wildcard.substring(1); // ".example.com"
     return name.length() > suffix.length() && name.endsWith(suffix);
+  }
+
+  /**
+   * {@link #SPECIFICITY} written out: it runs for every pair of routes sorted on a listener, and
+   * the composed form boxes and allocates on each comparison.
+   */
+  private static int compareSpecificity(String a, String b) {
+    if (a.equals(b)) {
+      return 0;
+    }
+    int byRank = Integer.compare(rank(a), rank(b));
+    if (byRank != 0) {
+      return byRank;
+    }
+    int byLength = Integer.compare(b.length(), a.length());
+    return byLength != 0 ? byLength : a.compareTo(b);
   }
 
   private static int rank(String hostname) {

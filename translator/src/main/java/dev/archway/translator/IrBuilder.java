@@ -15,13 +15,14 @@ import dev.archway.ir.UdpListener;
 import dev.archway.ir.VirtualHost;
 import dev.archway.ir.WeightedBackend;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /** Assembles the data plane's configuration from the translated Gateways. */
 final class IrBuilder {
@@ -37,7 +38,8 @@ final class IrBuilder {
   static DataPlaneConfig build(
       Collection<GatewayContext> gateways, Map<String, Destination> resolved) {
     List<GatewayIr> gatewayIrs = new ArrayList<>();
-    TreeSet<String> used = new TreeSet<>();
+    // A hash set while collecting (one add per backend of every route), sorted once at the end.
+    Set<String> used = new HashSet<>();
     for (GatewayContext gw : gateways) {
       if (gw.notAcceptedReason != null) {
         continue; // a Gateway that is not Accepted is not served
@@ -56,8 +58,12 @@ final class IrBuilder {
             l.terminatesTls() ? new ServerTls(l.certificates, l.clientValidation) : null;
         switch (l.protocol()) {
           case Protocols.HTTP, Protocols.HTTPS -> {
-            List<HttpRoute> routes =
-                l.routes.stream().sorted(RouteEntry.PRECEDENCE).map(RouteEntry::route).toList();
+            RouteEntry[] entries = l.routes.toArray(new RouteEntry[0]);
+            Arrays.sort(entries, RouteEntry.PRECEDENCE);
+            List<HttpRoute> routes = new ArrayList<>(entries.length);
+            for (RouteEntry e : entries) {
+              routes.add(e.route());
+            }
             routes.forEach(r -> collect(r, used));
             http.computeIfAbsent(l.port(), p -> new ArrayList<>())
                 .add(new VirtualHost(l.virtualHostIrName(), hostname, routes, serverTls));
@@ -132,7 +138,7 @@ final class IrBuilder {
     }
     gatewayIrs.sort(Comparator.comparing(GatewayIr::name));
     List<Destination> destinations =
-        used.stream().map(resolved::get).filter(d -> d != null).toList();
+        used.stream().sorted().map(resolved::get).filter(d -> d != null).toList();
     return new DataPlaneConfig(gatewayIrs, destinations);
   }
 

@@ -35,6 +35,20 @@ final class ResourceIndex {
   private final Map<String, Map<String, String>> namespaceLabels = new HashMap<>();
   private final Map<String, List<EndpointSlice>> slicesByService = new HashMap<>();
 
+  /** ReferenceGrants by their namespace, the namespace of the objects they grant access to. */
+  private final Map<String, List<ReferenceGrant>> grantsByNamespace = new HashMap<>();
+
+  /** Answers of {@link #referenceAllowed}: many routes make the same cross-namespace reference. */
+  private final Map<GrantQuery, Boolean> grantAnswers = new HashMap<>();
+
+  private record GrantQuery(
+      String fromKind,
+      String fromNamespace,
+      String toGroup,
+      String toKind,
+      String toNamespace,
+      String toName) {}
+
   ResourceIndex(ResourceSnapshot snapshot) {
     this.snapshot = snapshot;
     for (Namespace ns : snapshot.list(Namespace.class)) {
@@ -52,6 +66,13 @@ final class ResourceIndex {
             .computeIfAbsent(
                 slice.getMetadata().getNamespace() + "/" + service, k -> new ArrayList<>())
             .add(slice);
+      }
+    }
+    for (ReferenceGrant grant : snapshot.list(ReferenceGrant.class)) {
+      if (grant.getSpec() != null) {
+        grantsByNamespace
+            .computeIfAbsent(grant.getMetadata().getNamespace(), k -> new ArrayList<>())
+            .add(grant);
       }
     }
   }
@@ -123,10 +144,18 @@ final class ResourceIndex {
       String toKind,
       String toNamespace,
       String toName) {
-    for (ReferenceGrant grant : snapshot.list(ReferenceGrant.class)) {
-      if (!toNamespace.equals(grant.getMetadata().getNamespace()) || grant.getSpec() == null) {
-        continue;
-      }
+    return grantAnswers.computeIfAbsent(
+        new GrantQuery(fromKind, fromNamespace, toGroup, toKind, toNamespace, toName),
+        this::granted);
+  }
+
+  private boolean granted(GrantQuery q) {
+    String fromKind = q.fromKind();
+    String fromNamespace = q.fromNamespace();
+    String toGroup = q.toGroup();
+    String toKind = q.toKind();
+    String toName = q.toName();
+    for (ReferenceGrant grant : grantsByNamespace.getOrDefault(q.toNamespace(), List.of())) {
       boolean fromMatches = false;
       for (ReferenceGrantFrom from : nonNull(grant.getSpec().getFrom())) {
         fromMatches |=

@@ -152,8 +152,7 @@ final class RouteCompiler {
             rule.getName(),
             false);
     List<HTTPBackendRef> refs = nonNull(rule.getBackendRefs());
-    if (!refs.isEmpty()
-        && filters.stream().anyMatch(f -> f instanceof HttpFilter.RequestRedirect)) {
+    if (!refs.isEmpty() && hasRedirect(filters)) {
       problems.add(
           new RuleProblem(
               RouteConditionReason.INCOMPATIBLE_FILTERS,
@@ -175,6 +174,15 @@ final class RouteCompiler {
       }
     }
     return new CompiledRule(index, matches, filters, weighted, options.isEmpty() ? null : options);
+  }
+
+  private static boolean hasRedirect(List<HttpFilter> filters) {
+    for (HttpFilter f : filters) {
+      if (f instanceof HttpFilter.RequestRedirect) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static WeightedBackend backend(

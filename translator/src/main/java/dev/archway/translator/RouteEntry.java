@@ -1,5 +1,6 @@
 package dev.archway.translator;
 
+import dev.archway.ir.HttpMatch;
 import dev.archway.ir.HttpRoute;
 import dev.archway.ir.PathMatch;
 import java.time.Instant;
@@ -22,23 +23,53 @@ record RouteEntry(HttpRoute route, Instant created, String namespacedName, int r
    * then more header matches; then more query param matches; then the older route (missing
    * timestamps last); then {@code namespace/name}; then rule and match order.
    */
-  static final Comparator<RouteEntry> PRECEDENCE =
-      Comparator.comparing((RouteEntry e) -> e.route().hostname(), Hostnames.SPECIFICITY)
-          .thenComparingInt(e -> pathRank(e.route().match().path()))
-          .thenComparing(
-              Comparator.comparingInt((RouteEntry e) -> pathLength(e.route().match().path()))
-                  .reversed())
-          .thenComparingInt(e -> e.route().match().method() == null ? 1 : 0)
-          .thenComparing(
-              Comparator.comparingInt((RouteEntry e) -> e.route().match().headers().size())
-                  .reversed())
-          .thenComparing(
-              Comparator.comparingInt((RouteEntry e) -> e.route().match().queryParams().size())
-                  .reversed())
-          .thenComparing(RouteEntry::created, RouteEntry::compareCreated)
-          .thenComparing(RouteEntry::namespacedName)
-          .thenComparingInt(RouteEntry::rule)
-          .thenComparingInt(RouteEntry::match);
+  static final Comparator<RouteEntry> PRECEDENCE = RouteEntry::compare;
+
+  /**
+   * {@link #PRECEDENCE} written out rather than composed from {@code Comparator.comparing}: a
+   * listener with 10,000 routes sorts about 40,000 entries, and the composed form boxes keys and
+   * walks a chain of lambdas on each of the half million comparisons.
+   */
+  private static int compare(RouteEntry a, RouteEntry b) {
+    HttpRoute ra = a.route();
+    HttpRoute rb = b.route();
+    int c = Hostnames.SPECIFICITY.compare(ra.hostname(), rb.hostname());
+    if (c != 0) {
+      return c;
+    }
+    HttpMatch ma = ra.match();
+    HttpMatch mb = rb.match();
+    c = Integer.compare(pathRank(ma.path()), pathRank(mb.path()));
+    if (c != 0) {
+      return c;
+    }
+    c = Integer.compare(pathLength(mb.path()), pathLength(ma.path()));
+    if (c != 0) {
+      return c;
+    }
+    c = Integer.compare(ma.method() == null ? 1 : 0, mb.method() == null ? 1 : 0);
+    if (c != 0) {
+      return c;
+    }
+    c = Integer.compare(mb.headers().size(), ma.headers().size());
+    if (c != 0) {
+      return c;
+    }
+    c = Integer.compare(mb.queryParams().size(), ma.queryParams().size());
+    if (c != 0) {
+      return c;
+    }
+    c = compareCreated(a.created(), b.created());
+    if (c != 0) {
+      return c;
+    }
+    c = a.namespacedName().compareTo(b.namespacedName());
+    if (c != 0) {
+      return c;
+    }
+    c = Integer.compare(a.rule(), b.rule());
+    return c != 0 ? c : Integer.compare(a.match(), b.match());
+  }
 
   private static int pathRank(PathMatch path) {
     return switch (path.type()) {

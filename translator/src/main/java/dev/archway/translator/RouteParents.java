@@ -157,11 +157,13 @@ final class RouteParents {
                   .map(RuleProblem::message)
                   .collect(Collectors.joining("; ")));
     }
-    List<ListenerContext> candidates =
-        parentListeners.stream()
-            .filter(l -> ref.getSectionName() == null || ref.getSectionName().equals(l.name()))
-            .filter(l -> ref.getPort() == null || ref.getPort().equals(l.port()))
-            .toList();
+    List<ListenerContext> candidates = new ArrayList<>(parentListeners.size());
+    for (ListenerContext l : parentListeners) {
+      if ((ref.getSectionName() == null || ref.getSectionName().equals(l.name()))
+          && (ref.getPort() == null || ref.getPort().equals(l.port()))) {
+        candidates.add(l);
+      }
+    }
     if (candidates.isEmpty()) {
       return Attachment.rejected(
           RouteConditionReason.NO_MATCHING_PARENT,
@@ -231,7 +233,7 @@ final class RouteParents {
     if (!l.attachable) {
       return l.describe() + " is invalid";
     }
-    if (l.supportedKinds.stream().noneMatch(k -> kind.equals(k.getKind()))) {
+    if (!supportsKind(l, kind)) {
       return l.describe() + " does not allow kind " + kind + " (allowedRoutes.kinds)";
     }
     String own = l.listenerSet == null ? l.gateway.namespace() : l.listenerSet.namespace();
@@ -253,6 +255,15 @@ final class RouteParents {
                   + own
                   + "\" only (allowedRoutes.namespaces.from: Same)";
     };
+  }
+
+  private static boolean supportsKind(ListenerContext l, String kind) {
+    for (var k : l.supportedKinds) {
+      if (kind.equals(k.getKind())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String expectedProtocols(String kind) {

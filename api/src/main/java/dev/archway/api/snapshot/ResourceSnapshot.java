@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,9 +28,16 @@ public final class ResourceSnapshot {
   private final Map<Class<?>, List<HasMetadata>> byType;
   private final List<HasMetadata> all;
 
-  private ResourceSnapshot(Map<Class<?>, List<HasMetadata>> byType, List<HasMetadata> all) {
+  /** Every resource by type, namespace and name, so that {@link #find} is one hash lookup. */
+  private final Map<ResourceKeyWithType, HasMetadata> byKey;
+
+  private ResourceSnapshot(
+      Map<Class<?>, List<HasMetadata>> byType,
+      List<HasMetadata> all,
+      Map<ResourceKeyWithType, HasMetadata> byKey) {
     this.byType = byType;
     this.all = all;
+    this.byKey = byKey;
   }
 
   /** A builder that collects resources in load order. */
@@ -45,14 +53,11 @@ public final class ResourceSnapshot {
 
   /** The resource of a type with this namespace (empty for cluster-scoped) and name. */
   public <T extends HasMetadata> Optional<T> find(Class<T> type, String namespace, String name) {
-    String ns = nullToEmpty(namespace);
-    for (T resource : list(type)) {
-      if (ns.equals(nullToEmpty(resource.getMetadata().getNamespace()))
-          && resource.getMetadata().getName().equals(name)) {
-        return Optional.of(resource);
-      }
+    if (name == null) {
+      return Optional.empty();
     }
-    return Optional.empty();
+    HasMetadata found = byKey.get(new ResourceKeyWithType(type, nullToEmpty(namespace), name));
+    return found == null ? Optional.empty() : Optional.of(type.cast(found));
   }
 
   /** Every resource in the order it was added. */
@@ -77,8 +82,9 @@ public final class ResourceSnapshot {
 
     /** Adds a resource, replacing an earlier one of the same type, namespace and name. */
     public Builder add(HasMetadata resource) {
+      ResourceKey key = ResourceKey.of(resource); // checks that kind and name are set
       resources.put(
-          new ResourceKeyWithType(resource.getClass(), ResourceKey.of(resource)), resource);
+          new ResourceKeyWithType(resource.getClass(), key.namespace(), key.name()), resource);
       return this;
     }
 
@@ -101,9 +107,14 @@ public final class ResourceSnapshot {
             frozen.put(type, List.copyOf(list));
           });
       return new ResourceSnapshot(
-          Collections.unmodifiableMap(frozen), List.copyOf(resources.values()));
+          Collections.unmodifiableMap(frozen),
+          List.copyOf(resources.values()),
+          new HashMap<>(resources));
     }
   }
 
-  private record ResourceKeyWithType(Class<?> type, ResourceKey key) {}
+  /**
+   * The identity of a resource within a snapshot: its Java type (one per kind), namespace, name.
+   */
+  private record ResourceKeyWithType(Class<?> type, String namespace, String name) {}
 }
