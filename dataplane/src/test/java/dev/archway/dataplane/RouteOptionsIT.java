@@ -64,6 +64,8 @@ class RouteOptionsIT {
             new HttpRoute(
                 "h2c", "*", prefix("/h2c"), List.of(), List.of(backend("main-h2c", 1)), null),
             new HttpRoute(
+                "dns", "*", prefix("/dns"), List.of(), List.of(backend("main-dns", 1)), null),
+            new HttpRoute(
                 "grpc-empty",
                 "*",
                 prefix("/grpc.Empty/"),
@@ -75,6 +77,10 @@ class RouteOptionsIT {
             Ir.listener(port, vhost("v", "*", routes.toArray(HttpRoute[]::new))),
             E2e.destination("main", main),
             E2e.destination("mirror", mirror),
+            new Destination(
+                "main-dns",
+                Destination.AppProtocol.HTTP1,
+                List.of(new Endpoint("localhost", main.port()))),
             new Destination(
                 "main-h2c",
                 Destination.AppProtocol.H2C,
@@ -229,6 +235,14 @@ class RouteOptionsIT {
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(json(response.body()).get("proto").asString()).isEqualTo("HTTP/2.0");
+  }
+
+  @Test
+  void dnsNamedEndpointsAreResolvedWhenConnecting() {
+    HttpResponse<String> response = send(client, request(port, null, "/dns/a"));
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(json(response.body()).get("path").asString()).isEqualTo("/dns/a");
   }
 
   @Test

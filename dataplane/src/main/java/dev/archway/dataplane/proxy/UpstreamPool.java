@@ -9,6 +9,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
@@ -43,7 +44,12 @@ final class UpstreamPool {
   private final Map<Key, ArrayDeque<Channel>> idle = new HashMap<>();
   private final Map<Key, Http2Upstream> http2 = new HashMap<>();
 
-  UpstreamPool(EventLoop loop, Transport transport, Duration connectTimeout, Duration idleTimeout) {
+  UpstreamPool(
+      EventLoop loop,
+      Transport transport,
+      Duration connectTimeout,
+      Duration idleTimeout,
+      AddressResolverGroup<InetSocketAddress> resolver) {
     this.loop = loop;
     this.idleTimeout = idleTimeout;
     this.bootstrap =
@@ -51,7 +57,8 @@ final class UpstreamPool {
             .group(loop)
             .channel(transport.socketChannel())
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
-            .option(ChannelOption.TCP_NODELAY, true);
+            .option(ChannelOption.TCP_NODELAY, true)
+            .resolver(resolver);
   }
 
   static Key key(Upstream upstream, InetSocketAddress endpoint) {

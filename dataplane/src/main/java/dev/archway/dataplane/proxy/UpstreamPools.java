@@ -15,6 +15,7 @@ public final class UpstreamPools {
   private final Duration connectTimeout;
   private final Duration idleTimeout;
   private final Map<EventLoop, UpstreamPool> pools = new ConcurrentHashMap<>();
+  private final OffLoopResolverGroup resolver = new OffLoopResolverGroup();
 
   public UpstreamPools(Transport transport, Duration connectTimeout, Duration idleTimeout) {
     this.transport = transport;
@@ -24,7 +25,7 @@ public final class UpstreamPools {
 
   UpstreamPool forLoop(EventLoop loop) {
     return pools.computeIfAbsent(
-        loop, l -> new UpstreamPool(l, transport, connectTimeout, idleTimeout));
+        loop, l -> new UpstreamPool(l, transport, connectTimeout, idleTimeout, resolver));
   }
 
   /** Closes every idle connection; connections in use close with their exchange. */
