@@ -26,10 +26,12 @@ import tools.jackson.databind.JsonNode;
  * Scans an HTTPS listener with testssl.sh (Debian package {@code testssl.sh}) and fails on any
  * finding of severity HIGH or CRITICAL. Skipped, with a message, when testssl is not installed.
  *
+ * <p>Not named Test*: Surefire would run it as a unit test too.
+ *
  * <p>The certificate comes from a CA the scan is told to trust ({@code --add-ca}), so what is
  * judged is the listener's TLS configuration, not the test PKI.
  */
-class TestsslIT {
+class TlsScanIT {
   private static final Duration SCAN_TIMEOUT = Duration.ofMinutes(8);
 
   @Test
