@@ -7,6 +7,10 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
@@ -15,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Builds the echo server's pipeline: a {@link PrefaceDetectHandler} first, then either HTTP/1.1
  * with keep-alive or HTTP/2 with one child channel per stream. Both end in an {@link EchoHandler}
- * that sees plain HTTP/1 objects, so there is one echo implementation for both protocols.
+ * that sees plain HTTP/1 objects, so there is one echo implementation for both protocols. Over
+ * HTTP/1.1, {@code /ws} (and paths under it) is a WebSocket echo ({@link WebSocketEchoHandler}).
  */
 final class EchoInitializer extends ChannelInitializer<SocketChannel> {
   private final EchoIdentity identity;
@@ -45,6 +50,18 @@ final class EchoInitializer extends ChannelInitializer<SocketChannel> {
     pipeline.addLast(new HttpServerCodec());
     pipeline.addLast(new HttpServerExpectContinueHandler());
     pipeline.addLast(new HttpServerKeepAliveHandler());
+    pipeline.addLast(
+        new WebSocketServerProtocolHandler(
+            WebSocketServerProtocolConfig.newBuilder()
+                .websocketPath("/ws")
+                .checkStartsWith(true)
+                .decoderConfig(
+                    WebSocketDecoderConfig.newBuilder()
+                        .maxFramePayloadLength(WebSocketEchoHandler.MAX_MESSAGE_BYTES)
+                        .build())
+                .build()));
+    pipeline.addLast(new WebSocketFrameAggregator(WebSocketEchoHandler.MAX_MESSAGE_BYTES));
+    pipeline.addLast(new WebSocketEchoHandler());
     pipeline.addLast(new EchoHandler(identity, state, "HTTP/1.1"));
   }
 

@@ -180,6 +180,41 @@ class EchoServerTest {
   }
 
   @Test
+  void echoesWebSocketMessagesAtWs() throws Exception {
+    Duration timeout = Duration.ofSeconds(10);
+    try (WebSocketClient ws =
+        WebSocketClient.connect(
+            new InetSocketAddress("127.0.0.1", echo.port()), "/ws", Map.of(), timeout)) {
+      ws.sendText("hello");
+      WebSocketClient.Message text = ws.receive(timeout);
+      ws.sendBinary(new byte[] {0, 1, 2, (byte) 255});
+      WebSocketClient.Message binary = ws.receive(timeout);
+      WebSocketClient.Closed closed = ws.closeHandshake(1000, timeout);
+
+      assertThat(text.text()).isTrue();
+      assertThat(text.asText()).isEqualTo("hello");
+      assertThat(binary.text()).isFalse();
+      assertThat(binary.data()).containsExactly(0, 1, 2, 255);
+      assertThat(closed.status()).isEqualTo(1000);
+    }
+  }
+
+  @Test
+  void otherPathsAnswerAnUpgradeRequestWithJson() throws Exception {
+    try {
+      WebSocketClient.connect(
+              new InetSocketAddress("127.0.0.1", echo.port()),
+              "/not-ws",
+              Map.of(),
+              Duration.ofSeconds(10))
+          .close();
+      throw new AssertionError("the handshake should have been refused");
+    } catch (WebSocketClient.HandshakeRefusedException e) {
+      assertThat(e.status()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void canonicalisesHeaderNamesLikeGo() {
     assertThat(EchoReply.canonical("x-forwarded-for")).isEqualTo("X-Forwarded-For");
     assertThat(EchoReply.canonical("CONTENT-TYPE")).isEqualTo("Content-Type");
