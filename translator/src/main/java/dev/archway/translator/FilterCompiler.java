@@ -79,6 +79,7 @@ final class FilterCompiler {
     List<HttpRouteOptions.RequestMirror> mirrors = new ArrayList<>();
     Cors[] cors = new Cors[1];
     Set<String> seen = new HashSet<>();
+    CrdLimits.tooMany(filters, CrdLimits.MAX_FILTERS, field, problems);
     for (int i = 0; i < filters.size(); i++) {
       HTTPRouteFilter f = filters.get(i);
       String at = field + "[" + i + "]";
@@ -92,11 +93,11 @@ final class FilterCompiler {
       HttpFilter compiled =
           switch (type == null ? "" : type) {
             case "RequestHeaderModifier" ->
-                required(f.getRequestHeaderModifier(), at, "requestHeaderModifier", problems)
+                headerFilter(f.getRequestHeaderModifier(), at, "requestHeaderModifier", problems)
                     ? requestHeaders(f.getRequestHeaderModifier())
                     : null;
             case "ResponseHeaderModifier" ->
-                required(f.getResponseHeaderModifier(), at, "responseHeaderModifier", problems)
+                headerFilter(f.getResponseHeaderModifier(), at, "responseHeaderModifier", problems)
                     ? responseHeaders(f.getResponseHeaderModifier())
                     : null;
             case "RequestRedirect" ->
@@ -165,6 +166,17 @@ final class FilterCompiler {
               field + ": RequestRedirect and URLRewrite together (expected: at most one of them)"));
     }
     return new Compiled(result, mirrors, cors[0]);
+  }
+
+  /** Whether a header modifier is present and as the CRD has it (problems say why not). */
+  static boolean headerFilter(
+      HTTPHeaderFilter config, String at, String name, List<RuleProblem> problems) {
+    if (!required(config, at, name, problems)) {
+      return false;
+    }
+    int before = problems.size();
+    CrdLimits.headerFilter(config, at + "." + name, problems);
+    return problems.size() == before;
   }
 
   private static boolean required(

@@ -27,7 +27,8 @@ final class GatewayStatuses {
     Set<String> names = new HashSet<>();
     for (ListenerContext l : gw.listeners) {
       // status.listeners is a map keyed by name: a duplicated name gets one entry, the first's.
-      if (l.name() == null || names.add(l.name())) {
+      // It holds at most 64 entries (a Gateway with more is not Accepted).
+      if ((l.name() == null || names.add(l.name())) && listeners.size() < CrdLimits.MAX_LISTENERS) {
         listeners.add(ListenerStatuses.build(l, gw.generation, facts));
       }
     }

@@ -66,8 +66,19 @@ final class GrpcCompiler {
                     + ")");
       }
     }
+    if (routeProblem == null) {
+      routeProblem = CrdLimits.tooMany(hostnames, CrdLimits.MAX_HOSTNAMES, "spec.hostnames");
+    }
     List<GRPCRouteRule> specRules =
         route.getSpec() == null ? List.of() : nonNull(route.getSpec().getRules());
+    if (routeProblem == null) {
+      routeProblem = CrdLimits.tooMany(specRules, CrdLimits.MAX_RULES, "spec.rules");
+    }
+    if (routeProblem == null) {
+      routeProblem =
+          CrdLimits.tooManyMatches(
+              specRules.stream().map(r -> nonNull(r.getMatches()).size()).toList());
+    }
     if (specRules.isEmpty()) {
       specRules = List.of(new GRPCRouteRule());
     }
@@ -98,6 +109,9 @@ final class GrpcCompiler {
       List<RuleProblem> backendProblems) {
     String at = "spec.rules[" + index + "]";
     List<GRPCRouteMatch> specMatches = nonNull(rule.getMatches());
+    CrdLimits.tooMany(specMatches, CrdLimits.MAX_MATCHES, at + ".matches", problems);
+    CrdLimits.tooMany(
+        nonNull(rule.getBackendRefs()), CrdLimits.MAX_BACKEND_REFS, at + ".backendRefs", problems);
     List<HttpMatch> matches = new ArrayList<>();
     if (specMatches.isEmpty()) {
       matches.add(HttpMatch.ANY);
@@ -181,6 +195,7 @@ final class GrpcCompiler {
     List<HeaderMatch> headers = new ArrayList<>();
     Set<String> names = new HashSet<>();
     List<GRPCHeaderMatch> specHeaders = nonNull(m.getHeaders());
+    CrdLimits.tooMany(specHeaders, CrdLimits.MAX_MATCH_HEADERS, at + ".headers", problems);
     for (int i = 0; i < specHeaders.size(); i++) {
       GRPCHeaderMatch h = specHeaders.get(i);
       String hat = at + ".headers[" + i + "]";

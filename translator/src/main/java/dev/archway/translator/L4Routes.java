@@ -193,6 +193,14 @@ final class L4Routes {
         }
       }
     }
+    if (routeProblem == null && spec.hostnames() != null) {
+      routeProblem = CrdLimits.tooMany(spec.hostnames(), 1024, "spec.hostnames");
+    }
+    for (int r = 0; r < spec.rules().size() && routeProblem == null; r++) {
+      routeProblem =
+          CrdLimits.tooMany(
+              spec.rules().get(r), CrdLimits.MAX_BACKEND_REFS, "spec.rules[" + r + "].backendRefs");
+    }
     int max = v1 ? 1 : 16;
     if (routeProblem == null && (spec.rules().isEmpty() || spec.rules().size() > max)) {
       routeProblem =

@@ -77,7 +77,17 @@ final class ListenerSets {
       }
       Listeners.rejectDuplicateNames(ls.listeners);
       String refusal = refusal(gw, ls, index);
-      if (refusal != null) {
+      if (refusal == null && entries.size() > CrdLimits.MAX_LISTENERS) {
+        // The API server would refuse the ListenerSet (spec.listeners maxItems); so is it here.
+        ls.notAcceptedReason = ListenerSetConditionReason.INVALID.value();
+        ls.notAcceptedMessage =
+            "spec.listeners: "
+                + entries.size()
+                + " listeners (expected: at most "
+                + CrdLimits.MAX_LISTENERS
+                + ")";
+        ls.listeners.forEach(l -> l.attachable = false);
+      } else if (refusal != null) {
         ls.notAcceptedReason =
             refusal.startsWith("the parent")
                 ? ListenerSetConditionReason.PARENT_NOT_ACCEPTED.value()

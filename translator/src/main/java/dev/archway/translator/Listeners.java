@@ -3,6 +3,7 @@ package dev.archway.translator;
 import static dev.archway.translator.ResourceIndex.GATEWAY_GROUP;
 import static dev.archway.translator.ResourceIndex.nonNull;
 
+import dev.archway.api.status.GatewayConditionReason;
 import dev.archway.api.status.ListenerConditionReason;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.AllowedRoutes;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
@@ -47,6 +48,16 @@ final class Listeners {
     }
     rejectDuplicateNames(gw.listeners);
     ListenerConflicts.detectOwn(gw.listeners);
+    if (specs.size() > CrdLimits.MAX_LISTENERS) {
+      // The API server would refuse the Gateway (spec.listeners maxItems); so is it here.
+      gw.notAcceptedReason = GatewayConditionReason.INVALID;
+      gw.notAcceptedMessage =
+          "spec.listeners: "
+              + specs.size()
+              + " listeners (expected: at most "
+              + CrdLimits.MAX_LISTENERS
+              + ")";
+    }
     return gw;
   }
 

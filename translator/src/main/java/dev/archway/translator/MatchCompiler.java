@@ -51,6 +51,7 @@ final class MatchCompiler {
     List<HeaderMatch> headers = new ArrayList<>();
     Set<String> headerNames = new HashSet<>();
     List<HTTPHeaderMatch> specHeaders = nonNull(m.getHeaders());
+    CrdLimits.tooMany(specHeaders, CrdLimits.MAX_MATCH_HEADERS, at + ".headers", problems);
     for (int i = 0; i < specHeaders.size(); i++) {
       HTTPHeaderMatch h = specHeaders.get(i);
       String hat = at + ".headers[" + i + "]";
@@ -68,6 +69,7 @@ final class MatchCompiler {
     List<QueryParamMatch> queryParams = new ArrayList<>();
     Set<String> queryNames = new HashSet<>();
     List<HTTPQueryParamMatch> specQuery = nonNull(m.getQueryParams());
+    CrdLimits.tooMany(specQuery, CrdLimits.MAX_QUERY_PARAMS, at + ".queryParams", problems);
     for (int i = 0; i < specQuery.size(); i++) {
       HTTPQueryParamMatch q = specQuery.get(i);
       String qat = at + ".queryParams[" + i + "]";

@@ -86,8 +86,19 @@ final class RouteCompiler {
                     + ")");
       }
     }
+    if (routeProblem == null) {
+      routeProblem = CrdLimits.tooMany(hostnames, CrdLimits.MAX_HOSTNAMES, "spec.hostnames");
+    }
     List<HTTPRouteRule> specRules =
         route.getSpec() == null ? List.of() : nonNull(route.getSpec().getRules());
+    if (routeProblem == null) {
+      routeProblem = CrdLimits.tooMany(specRules, CrdLimits.MAX_RULES, "spec.rules");
+    }
+    if (routeProblem == null) {
+      routeProblem =
+          CrdLimits.tooManyMatches(
+              specRules.stream().map(r -> nonNull(r.getMatches()).size()).toList());
+    }
     if (specRules.isEmpty()) {
       // CRD default: one rule matching every path, with no backends.
       specRules = List.of(new HTTPRouteRule());
@@ -119,6 +130,9 @@ final class RouteCompiler {
       List<RuleProblem> backendProblems) {
     String at = "spec.rules[" + index + "]";
     List<HTTPRouteMatch> specMatches = nonNull(rule.getMatches());
+    CrdLimits.tooMany(specMatches, CrdLimits.MAX_MATCHES, at + ".matches", problems);
+    CrdLimits.tooMany(
+        nonNull(rule.getBackendRefs()), CrdLimits.MAX_BACKEND_REFS, at + ".backendRefs", problems);
     List<HttpMatch> matches = new ArrayList<>();
     if (specMatches.isEmpty()) {
       matches.add(HttpMatch.ANY);

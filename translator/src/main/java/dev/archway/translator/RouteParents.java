@@ -89,7 +89,9 @@ final class RouteParents {
     List<RouteParentStatus> statuses = new ArrayList<>();
     Set<List<Object>> seen = new HashSet<>();
     Map<ListenerContext, Set<String>> attached = new LinkedHashMap<>();
-    for (int i = 0; i < parentRefs.size(); i++) {
+    // What the CRD says of the parentRefs as a whole; an API server would refuse the route.
+    RuleProblem refsProblem = CrdLimits.parentRefs(parentRefs);
+    for (int i = 0; i < parentRefs.size() && statuses.size() < CrdLimits.MAX_PARENT_REFS; i++) {
       ParentReference ref = parentRefs.get(i);
       String group = Objects.requireNonNullElse(ref.getGroup(), GATEWAY_GROUP);
       String refKind = Objects.requireNonNullElse(ref.getKind(), GATEWAY);
@@ -115,8 +117,17 @@ final class RouteParents {
         v = validity.get();
       }
       Attachment a =
-          attach(
-              v, kind, ref, "spec.parentRefs[" + i + "]", parentName, listeners, namespace, index);
+          refsProblem != null
+              ? Attachment.rejected(refsProblem.reason(), refsProblem.message())
+              : attach(
+                  v,
+                  kind,
+                  ref,
+                  "spec.parentRefs[" + i + "]",
+                  parentName,
+                  listeners,
+                  namespace,
+                  index);
       if (a.reason() == RouteConditionReason.ACCEPTED) {
         a.listeners()
             .forEach((l, h) -> attached.computeIfAbsent(l, k -> new LinkedHashSet<>()).addAll(h));
