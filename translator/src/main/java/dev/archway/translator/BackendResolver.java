@@ -261,19 +261,18 @@ final class BackendResolver {
         return null;
       }
     }
+    List<String> invalid = BackendValidation.problems(backend);
+    if (!invalid.isEmpty()) {
+      // The reference names something that exists but cannot be used: like a Service port that
+      // does not exist, BackendNotFound, with the fields at fault.
+      problems.add(notFound(at + ": " + target + " is not valid: " + String.join("; ", invalid)));
+      return null;
+    }
     TreeSet<Endpoint> endpoints = new TreeSet<>(ENDPOINT_ORDER);
-    if (backend.getSpec() != null) {
-      for (BackendEndpoint e : nonNull(backend.getSpec().getEndpoints())) {
-        // TODO(issue 02): validate Backend endpoints (exactly one of ip/fqdn, port 1-65535) in a
-        // Backend status instead of skipping malformed ones.
-        SocketAddressSpec ip = e.getIp();
-        SocketAddressSpec fqdn = e.getFqdn();
-        if (ip != null && fqdn == null && usable(ip.getAddress(), ip.getPort())) {
-          endpoints.add(new Endpoint(ip.getAddress(), ip.getPort()));
-        } else if (fqdn != null && ip == null && usable(fqdn.getHostname(), fqdn.getPort())) {
-          endpoints.add(new Endpoint(fqdn.getHostname(), fqdn.getPort()));
-        }
-      }
+    for (BackendEndpoint e : backend.getSpec().getEndpoints()) {
+      SocketAddressSpec a = e.getIp() != null ? e.getIp() : e.getFqdn();
+      endpoints.add(
+          new Endpoint(e.getIp() != null ? a.getAddress() : a.getHostname(), a.getPort()));
     }
     AppProtocol p = forced == null ? protocol : forced;
     String destinationName =
@@ -284,10 +283,6 @@ final class BackendResolver {
             + (p == protocol ? "" : "/" + p.name().toLowerCase(Locale.ROOT));
     return destinations.computeIfAbsent(
         destinationName, n -> new Destination(n, p, new ArrayList<>(endpoints)));
-  }
-
-  private static boolean usable(String host, Integer port) {
-    return host != null && !host.isEmpty() && port != null && port >= 1 && port <= 65535;
   }
 
   /**
