@@ -36,8 +36,15 @@ import java.util.concurrent.TimeUnit;
  * nothing was sent to the client, and cuts the connection otherwise.
  */
 final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
-  /** How the response may be framed and whether the client connection survives it. */
-  record ClientTerms(boolean keepAlive, boolean chunkedAllowed, boolean headRequest) {}
+  /**
+   * How the response may be framed and whether the client connection survives it.
+   *
+   * @param upgrade whether the client asked for WebSocket ({@link WebSocketUpgrade}): the request
+   *     goes on a fresh HTTP/1.1 connection that is never pooled, and a 101 turns the exchange into
+   *     a tunnel
+   */
+  record ClientTerms(
+      boolean keepAlive, boolean chunkedAllowed, boolean headRequest, boolean upgrade) {}
 
   private final ProxyHandler handler;
   private final ChannelHandlerContext down;
@@ -106,7 +113,7 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
 
   private void startTry(boolean fresh) {
     int thisTry = ++tries;
-    key = UpstreamPool.key(attempt.upstream(), attempt.endpoint());
+    key = UpstreamPool.key(attempt.upstream(), attempt.endpoint(), client.upgrade());
     endWritten = false;
     upstreamKeepAlive = true;
     discardingResponse = false;
@@ -121,7 +128,7 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
                   TimeUnit.MILLISECONDS);
     }
     UpstreamPool.Key tryKey = key;
-    pool.acquire(tryKey, fresh).addListener(f -> connected(f, thisTry, tryKey));
+    pool.acquire(tryKey, fresh || client.upgrade()).addListener(f -> connected(f, thisTry, tryKey));
   }
 
   private void connected(Future<? super Channel> future, int thisTry, UpstreamPool.Key tryKey) {
@@ -232,7 +239,11 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
   /** Returns true when the message was a complete response that is already dealt with. */
   private boolean onResponseHead(HttpResponse response) {
     int code = response.status().code();
-    if (code < 200 && code != 101) {
+    if (code == 101) {
+      switchProtocols(response);
+      return true;
+    }
+    if (code < 200) {
       // Interim answers (103 Early Hints...) are not relayed; 100 Continue was already given to
       // the client by HttpServerExpectContinueHandler.
       skippingInformational = true;
@@ -275,6 +286,28 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
     return false;
   }
 
+  /** A 101: the exchange becomes a WebSocket tunnel, if that is what the client asked for. */
+  private void switchProtocols(HttpResponse response) {
+    ReferenceCountUtil.release(response);
+    if (!client.upgrade() || !requestComplete || !WebSocketUpgrade.accepted(response)) {
+      tryFailed(HttpResponseStatus.BAD_GATEWAY, "unexpected 101 from upstream");
+      return;
+    }
+    done = true;
+    cancelTimers();
+    HttpResponse filtered =
+        ProxyHeaders.downstreamResponse(
+            response, attempt.filters(), true, client.chunkedAllowed(), false);
+    HttpResponse head = WebSocketUpgrade.switchingProtocols(filtered, response);
+    if (corsHeaders != null) {
+      head.headers().add(corsHeaders);
+    }
+    Channel tunnel = upstream;
+    upstream = null;
+    tunnel.pipeline().get(UpstreamHandler.class).listener(null);
+    handler.upgraded(head, tunnel);
+  }
+
   private void onResponseContent(HttpContent content) {
     boolean last = content instanceof LastHttpContent;
     if (skippingInformational) {
@@ -285,7 +318,7 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
     if (discardingResponse) {
       content.release();
       if (last) {
-        detachUpstream(upstreamKeepAlive && endWritten);
+        detachUpstream(upstreamKeepAlive && endWritten && !client.upgrade());
         retry();
       }
       return;
@@ -308,8 +341,9 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
   private void finish(ChannelFuture lastWrite) {
     done = true;
     cancelTimers();
-    // The connection can carry another request only if both messages ended cleanly.
-    detachUpstream(upstreamKeepAlive && endWritten);
+    // The connection can carry another request only if both messages ended cleanly, and was not
+    // opened for an upgrade (whose request still says Connection: upgrade).
+    detachUpstream(upstreamKeepAlive && endWritten && !client.upgrade());
     handler.exchangeDone(lastWrite, closeClient || !requestComplete);
   }
 

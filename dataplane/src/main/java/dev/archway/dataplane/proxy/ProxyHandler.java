@@ -9,6 +9,7 @@ import dev.archway.dataplane.routing.RouteOptions;
 import dev.archway.dataplane.routing.RouteRequest;
 import dev.archway.dataplane.tls.TlsSession;
 import dev.archway.ir.HttpFilter;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -22,6 +23,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -195,8 +197,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     } else if (backend.upstream().brokenTls() != null) {
       respondLocally(HttpResponseStatus.BAD_GATEWAY, "upstream TLS unusable", false);
     } else {
+      String upgrade = http2 ? null : WebSocketUpgrade.requested(request);
       UpstreamAttempts attempts =
-          new UpstreamAttempts(route, request, target, clientIp(), scheme());
+          new UpstreamAttempts(route, request, target, clientIp(), scheme(), upgrade);
       UpstreamAttempts.Attempt first = attempts.attempt(backend);
       if (first == null) {
         respondLocally(HttpResponseStatus.SERVICE_UNAVAILABLE, "no healthy upstream", false);
@@ -247,7 +250,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             first,
             route.options(),
             new ProxyExchange.ClientTerms(
-                keepAlive, chunkedAllowed, request.method().equals(HttpMethod.HEAD)),
+                keepAlive,
+                chunkedAllowed,
+                request.method().equals(HttpMethod.HEAD),
+                attempts.upgrade()),
             cors,
             isBodiless(request),
             IDEMPOTENT.contains(request.method()),
@@ -315,6 +321,23 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
       dispatch(queued.poll());
     }
     updateRead();
+  }
+
+  /**
+   * The upstream accepted a WebSocket upgrade: the 101 goes to the client and this connection
+   * becomes one end of a tunnel ({@link WebSocketUpgrade#join}); this handler leaves the pipeline.
+   */
+  void upgraded(HttpResponse head, Channel upstream) {
+    current = null;
+    if (!queued.isEmpty() || closing || !ctx.channel().isActive()) {
+      // The client sent more before the 101, which RFC 6455 §4.1 forbids: nothing to relay it as.
+      upstream.close();
+      abort();
+      return;
+    }
+    ctx.write(head, ctx.voidPromise());
+    ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, ctx.voidPromise());
+    WebSocketUpgrade.join(ctx, upstream);
   }
 
   /** The request body turned out malformed: answer 400 if still possible, and close. */

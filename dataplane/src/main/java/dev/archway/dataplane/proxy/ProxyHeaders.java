@@ -37,9 +37,9 @@ final class ProxyHeaders {
   private ProxyHeaders() {}
 
   /**
-   * The request head to send upstream: always HTTP/1.1 with keep-alive, whatever the client spoke.
-   * TODO(issue 03): H2C and WEBSOCKET destinations are spoken to as HTTP/1.1 for now; Upgrade is
-   * dropped with the other hop-by-hop headers.
+   * The request head to send upstream: always HTTP/1.1 with keep-alive, whatever the client spoke
+   * (an H2C destination's HTTP/2 stream is made from it). Upgrade is dropped with the other
+   * hop-by-hop headers; {@link WebSocketUpgrade} puts it back for a WebSocket request.
    *
    * @param pathAndQuery the normalized (and possibly rewritten) path with the raw query
    * @param clientIp the downstream peer, appended to X-Forwarded-For

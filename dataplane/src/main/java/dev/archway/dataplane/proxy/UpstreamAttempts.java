@@ -33,21 +33,25 @@ final class UpstreamAttempts {
   private final RequestTarget target;
   private final String clientIp;
   private final String scheme;
+  private final String upgrade;
 
   /**
    * @param scheme the scheme the client used ({@code https} on HTTPS listeners)
+   * @param upgrade the Upgrade header of a WebSocket request, carried to the upstream; or null
    */
   UpstreamAttempts(
       CompiledRoute route,
       HttpRequest original,
       RequestTarget target,
       String clientIp,
-      String scheme) {
+      String scheme,
+      String upgrade) {
     this.route = route;
     this.original = original;
     this.target = target;
     this.clientIp = clientIp;
     this.scheme = scheme;
+    this.upgrade = upgrade;
   }
 
   /** The try for a backend already picked; null when it cannot be forwarded to. */
@@ -63,7 +67,16 @@ final class UpstreamAttempts {
       return null;
     }
     List<FilterChain> filters = List.of(route.filters(), backend.filters());
-    return new Attempt(backend.upstream(), endpoint, upstreamRequest(filters), filters);
+    HttpRequest request = upstreamRequest(filters);
+    if (upgrade != null) {
+      WebSocketUpgrade.carry(request.headers(), upgrade);
+    }
+    return new Attempt(backend.upstream(), endpoint, request, filters);
+  }
+
+  /** Whether the tries carry a WebSocket upgrade. */
+  boolean upgrade() {
+    return upgrade != null;
   }
 
   /** A retry: a backend picked again by weight; null when the pick cannot be forwarded to. */
@@ -71,7 +84,10 @@ final class UpstreamAttempts {
     return attempt(route.pickBackend());
   }
 
-  /** The head to forward with these filters (URLRewrite, header modifiers). */
+  /**
+   * The head to forward with these filters (URLRewrite, header modifiers), without any upgrade: a
+   * mirror gets a plain request.
+   */
   HttpRequest upstreamRequest(List<FilterChain> filters) {
     String path = target.path();
     for (FilterChain chain : filters) {

@@ -62,7 +62,16 @@ final class UpstreamPool {
   }
 
   static Key key(Upstream upstream, InetSocketAddress endpoint) {
-    return new Key(endpoint, upstream.tls(), upstream.protocol() == Destination.AppProtocol.H2C);
+    return key(upstream, endpoint, false);
+  }
+
+  /**
+   * The key for a request; {@code upgrade} (a WebSocket request) asks for HTTP/1.1 whatever the
+   * destination's protocol, since only HTTP/1.1 has Upgrade.
+   */
+  static Key key(Upstream upstream, InetSocketAddress endpoint, boolean upgrade) {
+    return new Key(
+        endpoint, upstream.tls(), !upgrade && upstream.protocol() == Destination.AppProtocol.H2C);
   }
 
   /**
