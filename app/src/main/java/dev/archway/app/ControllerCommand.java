@@ -5,6 +5,7 @@ import dev.archway.app.runtime.ControllerRunner;
 import dev.archway.app.runtime.StatusStore;
 import dev.archway.dataplane.DataPlane;
 import dev.archway.dataplane.DataPlaneOptions;
+import dev.archway.infra.ProxySettings;
 import dev.archway.provider.kubernetes.Debounce;
 import dev.archway.provider.kubernetes.KubernetesProviderException;
 import dev.archway.provider.kubernetes.LeaderElection;
@@ -18,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -35,7 +37,9 @@ import picocli.CommandLine.Option;
     description = {
       "Kubernetes mode: watch the API server, serve the Gateways of Archway's GatewayClasses and"
           + " write their statuses. With --infrastructure host, this process is the data plane:"
-          + " each Gateway listens on its own local address from --address-range."
+          + " each Gateway listens on its own local address from --address-range. With"
+          + " --infrastructure kubernetes, each Gateway gets a proxy Deployment, Service and"
+          + " ServiceAccount in its namespace."
     })
 final class ControllerCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(ControllerCommand.class);
@@ -45,7 +49,9 @@ final class ControllerCommand implements Callable<Integer> {
   /** Where Gateways' data planes run. */
   enum Infrastructure {
     /** In this process, each Gateway on a local address. */
-    host
+    host,
+    /** In proxy Deployments the controller creates, one per Gateway ({@code archway proxy}). */
+    kubernetes
   }
 
   @Option(
@@ -94,6 +100,28 @@ final class ControllerCommand implements Callable<Integer> {
   String leaseName;
 
   @Option(
+      names = "--proxy-image",
+      defaultValue = ProxySettings.DEFAULT_IMAGE,
+      paramLabel = "IMAGE",
+      description = "Image of the proxy Deployments (default: ${DEFAULT-VALUE}).")
+  String proxyImage;
+
+  @Option(
+      names = "--proxy-image-pull-policy",
+      defaultValue = "IfNotPresent",
+      paramLabel = "POLICY",
+      description = "Always, IfNotPresent or Never (default: ${DEFAULT-VALUE}).")
+  String proxyImagePullPolicy;
+
+  @Option(
+      names = "--proxy-controller-address",
+      paramLabel = "HOST:PORT",
+      description =
+          "Where proxies reach this controller's config stream (default:"
+              + " archway-controller.<namespace>.svc:18000).")
+  String proxyControllerAddress;
+
+  @Option(
       names = "--workers",
       defaultValue = "0",
       paramLabel = "N",
@@ -115,25 +143,39 @@ final class ControllerCommand implements Callable<Integer> {
     }
     String namespace = leaseNamespace(client);
     String identity = identity();
+    ProxySettings proxy =
+        infrastructure == Infrastructure.kubernetes
+            ? new ProxySettings(
+                proxyImage,
+                proxyImagePullPolicy,
+                proxyControllerAddress != null
+                    ? proxyControllerAddress
+                    : "archway-controller." + namespace + ".svc:18000",
+                List.of())
+            : null;
     ControllerRunner.Options options =
         new ControllerRunner.Options(
             addressRange,
             LeaderElection.Settings.defaults(namespace, leaseName, identity),
             Debounce.DEFAULT,
-            Duration.ofMinutes(2));
+            Duration.ofMinutes(2),
+            proxy);
     StatusStore statuses = new StatusStore();
+    // With Kubernetes infrastructure the proxies carry the traffic: no data plane here.
     DataPlane dataPlane =
-        DataPlane.start(
-            workers > 0
-                ? DataPlaneOptions.defaults().withWorkers(workers)
-                : DataPlaneOptions.defaults());
+        proxy != null
+            ? null
+            : DataPlane.start(
+                workers > 0
+                    ? DataPlaneOptions.defaults().withWorkers(workers)
+                    : DataPlaneOptions.defaults());
     ControllerRunner runner;
     AdminServer admin;
     try {
       runner = ControllerRunner.start(client, options, dataPlane, statuses, Clock.systemUTC());
     } catch (KubernetesProviderException | KubernetesClientException | IllegalArgumentException e) {
       System.err.println("error: " + e.getMessage());
-      dataPlane.close();
+      closeQuietly(dataPlane);
       client.close();
       return 1;
     }
@@ -144,15 +186,15 @@ final class ControllerCommand implements Callable<Integer> {
     } catch (IOException e) {
       System.err.println("error: admin API cannot listen on " + adminAddress + ": " + e);
       runner.close();
-      dataPlane.close();
+      closeQuietly(dataPlane);
       client.close();
       return 1;
     }
     LOG.info(
-        "controller {} running ({} infrastructure, addresses {}); Lease {}/{}; admin API on http://{}",
+        "controller {} running ({} infrastructure, {}); Lease {}/{}; admin API on http://{}",
         identity,
         infrastructure,
-        addressRange,
+        proxy == null ? "addresses " + addressRange : "proxy image " + proxy.image(),
         namespace,
         leaseName,
         adminAddress);
@@ -164,7 +206,7 @@ final class ControllerCommand implements Callable<Integer> {
                 () -> {
                   LOG.info("shutting down");
                   runner.close(); // releases the Lease: a standby takes over at once
-                  dataPlane.close();
+                  closeQuietly(dataPlane);
                   admin.close();
                   client.close();
                   stopped.countDown();
@@ -172,6 +214,12 @@ final class ControllerCommand implements Callable<Integer> {
                 "archway-shutdown"));
     stopped.await();
     return 0;
+  }
+
+  private static void closeQuietly(DataPlane dataPlane) {
+    if (dataPlane != null) {
+      dataPlane.close();
+    }
   }
 
   private String leaseNamespace(KubernetesClient client) {

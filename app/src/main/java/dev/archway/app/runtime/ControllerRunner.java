@@ -6,8 +6,13 @@ import dev.archway.api.snapshot.ResourceSnapshot;
 import dev.archway.api.v1alpha1.ArchwayApi;
 import dev.archway.dataplane.ApplyResult;
 import dev.archway.dataplane.DataPlane;
+import dev.archway.infra.InfraApplier;
+import dev.archway.infra.ProxyModel;
+import dev.archway.infra.ProxyResources;
+import dev.archway.infra.ProxySettings;
 import dev.archway.ir.DataPlaneConfig;
 import dev.archway.ir.Destination;
+import dev.archway.ir.GatewayIr;
 import dev.archway.provider.kubernetes.Debounce;
 import dev.archway.provider.kubernetes.KubernetesProvider;
 import dev.archway.provider.kubernetes.LeaderElection;
@@ -17,11 +22,14 @@ import dev.archway.provider.kubernetes.StatusWriter;
 import dev.archway.translator.TranslationResult;
 import dev.archway.translator.Translator;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +55,12 @@ import org.slf4j.LoggerFactory;
  * the informer seeing the change to the data plane serving it is logged.
  *
  * <p>Every replica serves traffic with its own data plane; only the leader writes statuses.
+ *
+ * <p><b>Kubernetes infrastructure</b> ({@link Options#proxy()} set): there is no data plane in this
+ * process. Each Gateway gets a proxy Deployment, Service and ServiceAccount ({@link ProxyModel}),
+ * which the leader applies ({@link InfraApplier}); {@code status.addresses} are read from those
+ * Services in the snapshot (the provider watches Services, so a load balancer's address arriving is
+ * a change like any other).
  */
 public final class ControllerRunner implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ControllerRunner.class);
@@ -59,25 +73,42 @@ public final class ControllerRunner implements AutoCloseable {
    * @param election the Lease that elects the replica that writes statuses
    * @param debounce how changes are coalesced
    * @param syncTimeout how long the informers may take to list everything at start
+   * @param proxy how proxies are provisioned with Kubernetes infrastructure, or null for host
+   *     infrastructure (this process is the data plane)
    */
   public record Options(
       String addressRange,
       LeaderElection.Settings election,
       Debounce debounce,
-      Duration syncTimeout) {
+      Duration syncTimeout,
+      ProxySettings proxy) {
     public Options {
       Objects.requireNonNull(addressRange, "addressRange");
       Objects.requireNonNull(election, "election");
       Objects.requireNonNull(debounce, "debounce");
       Objects.requireNonNull(syncTimeout, "syncTimeout");
     }
+
+    /** Host infrastructure. */
+    public Options(
+        String addressRange,
+        LeaderElection.Settings election,
+        Debounce debounce,
+        Duration syncTimeout) {
+      this(addressRange, election, debounce, syncTimeout, null);
+    }
   }
+
+  /** How often the proxy objects are applied again even when nothing changed. */
+  private static final Duration INFRA_RESYNC = Duration.ofMinutes(5);
 
   private final DataPlane dataPlane;
   private final StatusStore statuses;
   private final Clock clock;
   private final AddressPool addresses;
   private final StatusWriter writer;
+  private final ProxySettings proxy;
+  private final InfraApplier infra;
   private volatile KubernetesProvider provider;
   private LeaderElection election;
 
@@ -94,7 +125,10 @@ public final class ControllerRunner implements AutoCloseable {
       DataPlane dataPlane,
       StatusStore statuses,
       Clock clock) {
-    this.dataPlane = Objects.requireNonNull(dataPlane, "dataPlane");
+    this.proxy = options.proxy();
+    this.dataPlane = proxy == null ? Objects.requireNonNull(dataPlane, "dataPlane") : dataPlane;
+    this.infra =
+        proxy == null ? null : new InfraApplier(client, "archway-controller", INFRA_RESYNC);
     this.statuses = Objects.requireNonNull(statuses, "statuses");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.addresses = new AddressPool(options.addressRange());
@@ -117,7 +151,8 @@ public final class ControllerRunner implements AutoCloseable {
 
   /**
    * Lists everything, applies the first configuration (returns once it is served), and starts
-   * competing for leadership.
+   * competing for leadership. {@code dataPlane} is unused (may be null) with Kubernetes
+   * infrastructure.
    */
   public static ControllerRunner start(
       KubernetesClient client,
@@ -138,11 +173,17 @@ public final class ControllerRunner implements AutoCloseable {
                 @Override
                 public void startedLeading() {
                   runner.writer.setLeader(true);
+                  if (runner.infra != null) {
+                    runner.infra.setLeader(true);
+                  }
                 }
 
                 @Override
                 public void stoppedLeading() {
                   runner.writer.setLeader(false);
+                  if (runner.infra != null) {
+                    runner.infra.setLeader(false);
+                  }
                 }
               });
     } catch (RuntimeException e) {
@@ -216,9 +257,18 @@ public final class ControllerRunner implements AutoCloseable {
     return false;
   }
 
+  /** Proxy objects created or changed by this replica (Kubernetes infrastructure). */
+  public long infraApplies() {
+    return infra == null ? 0 : infra.applies();
+  }
+
   /** Translates, applies and publishes; a configuration the data plane rejects changes nothing. */
   private void apply(ResourceSnapshot snapshot, SnapshotUpdate update) {
     Instant now = clock.instant();
+    if (proxy != null) {
+      provision(snapshot, update, now);
+      return;
+    }
     TranslationResult result = Translator.translate(snapshot, facts.withNow(now));
     AddressPool.Assignment assignment = addresses.assign(result.config());
     ApplyResult outcome;
@@ -243,6 +293,46 @@ public final class ControllerRunner implements AutoCloseable {
         "configuration applied ({} gateways, {} destinations; {}){}",
         applied.gateways().size(),
         applied.destinations().size(),
+        describe(update),
+        view.problems().isEmpty() ? "" : "; not accepted: " + view.problems());
+  }
+
+  /**
+   * Kubernetes infrastructure: translates, derives each Gateway's proxy objects, takes the
+   * Gateways' addresses from their proxy Services, and publishes; the leader applies the objects.
+   */
+  private void provision(ResourceSnapshot snapshot, SnapshotUpdate update, Instant now) {
+    TranslationResult result = Translator.translate(snapshot, facts.withNow(now));
+    List<ProxyResources> desired = new ArrayList<>();
+    Map<String, List<String>> addresses = new HashMap<>();
+    for (GatewayIr gateway : result.config().gateways()) {
+      String[] parts = gateway.name().split("/", 3);
+      Optional<Gateway> source = snapshot.find(Gateway.class, parts[1], parts[2]);
+      if (source.isEmpty() || source.get().getMetadata().getUid() == null) {
+        continue; // an owner reference needs the uid: a Gateway from the API server has one
+      }
+      ProxyResources resources =
+          ProxyModel.desired(gateway, source.get().getMetadata().getUid(), proxy);
+      desired.add(resources);
+      snapshot
+          .find(Service.class, resources.namespace(), resources.name())
+          .map(ProxyModel::addresses)
+          .filter(a -> !a.isEmpty())
+          .ifPresent(a -> addresses.put(resources.gateway(), a));
+    }
+    RuntimeFacts observed = new RuntimeFacts(Map.of(), addresses);
+    if (!observed.equals(facts)) {
+      facts = observed;
+      result = Translator.translate(snapshot, facts.withNow(now));
+    }
+    applied = result.config();
+    serving = true;
+    StatusStore.View view = statuses.publish(snapshot, result, now);
+    writer.submit(result.statuses());
+    infra.submit(desired);
+    LOG.info(
+        "configuration translated ({} gateways provisioned; {}){}",
+        desired.size(),
         describe(update),
         view.problems().isEmpty() ? "" : "; not accepted: " + view.problems());
   }
@@ -286,6 +376,9 @@ public final class ControllerRunner implements AutoCloseable {
   @Override
   public void close() {
     writer.setLeader(false);
+    if (infra != null) {
+      infra.close();
+    }
     if (election != null) {
       election.close();
     }

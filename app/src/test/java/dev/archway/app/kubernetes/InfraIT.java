@@ -1,0 +1,266 @@
+package dev.archway.app.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.archway.api.v1alpha1.KubernetesProxySpec;
+import dev.archway.api.v1alpha1.ProxyConfig;
+import dev.archway.api.v1alpha1.ProxyConfigSpec;
+import dev.archway.api.v1alpha1.ProxyProvider;
+import dev.archway.app.runtime.ControllerRunner;
+import dev.archway.app.runtime.StatusStore;
+import dev.archway.infra.ProxySettings;
+import dev.archway.provider.kubernetes.Debounce;
+import dev.archway.provider.kubernetes.LeaderElection;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LoadBalancerIngressBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.ServiceStatusBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatusAddress;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * {@code archway controller --infrastructure kubernetes} against a real API server: each Gateway's
+ * proxy Deployment, Service and ServiceAccount are created with the Gateway's infrastructure labels
+ * and annotations and its ProxyConfig's settings, follow a ProxyConfig change, report the Service's
+ * address in the Gateway's status, and are garbage-collected with the Gateway.
+ */
+@ExtendWith(TestCluster.class)
+class InfraIT {
+  private final String id = UUID.randomUUID().toString().substring(0, 6);
+  private final String ns = "infra-" + id;
+  private final String className = "archway-" + id;
+  private KubernetesClient client;
+  private ControllerRunner runner;
+
+  /** Archway's CRDs from deploy/crds, as the Helm chart installs them. */
+  static void installCrds(KubernetesClient client) throws IOException {
+    Path dir = repo().resolve("deploy/crds");
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path file : files.sorted().toList()) {
+        try (InputStream in = Files.newInputStream(file)) {
+          CustomResourceDefinition crd =
+              client.apiextensions().v1().customResourceDefinitions().load(in).item();
+          client.resource(crd).fieldManager("archway-test").forceConflicts().serverSideApply();
+          client
+              .resource(crd)
+              .waitUntilCondition(
+                  c ->
+                      c.getStatus() != null
+                          && c.getStatus().getConditions().stream()
+                              .anyMatch(
+                                  x ->
+                                      x.getType().equals("Established")
+                                          && x.getStatus().equals("True")),
+                  60,
+                  TimeUnit.SECONDS);
+        }
+      }
+    }
+  }
+
+  static Path repo() {
+    Path dir = Path.of("").toAbsolutePath();
+    while (!Files.isDirectory(dir.resolve("deploy/crds"))) {
+      dir = dir.getParent();
+    }
+    return dir;
+  }
+
+  @BeforeEach
+  void setUp() throws IOException {
+    client = TestCluster.cluster().client();
+    installCrds(client);
+    Fixtures.namespace(client, ns);
+    client.resource(Fixtures.archwayClass(className)).create();
+  }
+
+  @AfterEach
+  void tearDown() {
+    if (runner != null) {
+      runner.close();
+    }
+    client.resources(GatewayClass.class).withName(className).delete();
+    client.namespaces().withName(ns).delete();
+    client.close();
+  }
+
+  private ControllerRunner start() {
+    LeaderElection.Settings election =
+        new LeaderElection.Settings(
+            ns,
+            "archway-" + id,
+            "infra-it-" + id,
+            Duration.ofSeconds(4),
+            Duration.ofSeconds(3),
+            Duration.ofMillis(250));
+    return ControllerRunner.start(
+        client,
+        new ControllerRunner.Options(
+            "127.0.1.1-127.0.1.1",
+            election,
+            Debounce.DEFAULT,
+            Duration.ofSeconds(60),
+            ProxySettings.defaults("archway-controller.archway-system.svc:18000")),
+        null,
+        new StatusStore(),
+        Clock.systemUTC());
+  }
+
+  private ProxyConfig proxyConfig(int replicas, String serviceType) {
+    KubernetesProxySpec.Deployment deployment = new KubernetesProxySpec.Deployment();
+    deployment.setReplicas(replicas);
+    KubernetesProxySpec.ServiceSpec service = new KubernetesProxySpec.ServiceSpec();
+    service.setType(serviceType);
+    service.setAnnotations(Map.of("example.com/lb", "internal"));
+    KubernetesProxySpec kubernetes = new KubernetesProxySpec();
+    kubernetes.setDeployment(deployment);
+    kubernetes.setService(service);
+    ProxyProvider provider = new ProxyProvider();
+    provider.setKubernetes(kubernetes);
+    ProxyConfigSpec spec = new ProxyConfigSpec();
+    spec.setProvider(provider);
+    ProxyConfig config = new ProxyConfig();
+    config.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName("proxy").build());
+    config.setSpec(spec);
+    return config;
+  }
+
+  private <T extends HasMetadata> T get(Class<T> type, String name) {
+    return client.resources(type).inNamespace(ns).withName(name).get();
+  }
+
+  @Test
+  void provisionsFollowsProxyConfigReportsAddressesAndIsCollectedWithTheGateway() {
+    client.resource(proxyConfig(2, "ClusterIP")).create();
+    Gateway gateway =
+        client
+            .resource(
+                new GatewayBuilder(Fixtures.gateway(ns, "gw", className))
+                    .editSpec()
+                    .withNewInfrastructure()
+                    .withLabels(Map.of("team", "payments"))
+                    .withAnnotations(Map.of("example.com/owner", "payments"))
+                    .withNewParametersRef()
+                    .withGroup("archway.dev")
+                    .withKind("ProxyConfig")
+                    .withName("proxy")
+                    .endParametersRef()
+                    .endInfrastructure()
+                    .endSpec()
+                    .build())
+            .create();
+    runner = start();
+
+    // Created, labelled, annotated and owned by the Gateway.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              Deployment deployment = get(Deployment.class, "archway-gw");
+              assertThat(deployment).isNotNull();
+              assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+              assertThat(get(Service.class, "archway-gw")).isNotNull();
+              assertThat(get(ServiceAccount.class, "archway-gw")).isNotNull();
+            });
+    Deployment deployment = get(Deployment.class, "archway-gw");
+    Service service = get(Service.class, "archway-gw");
+    ServiceAccount account = get(ServiceAccount.class, "archway-gw");
+    for (HasMetadata object : List.of(deployment, service, account)) {
+      assertThat(object.getMetadata().getLabels())
+          .containsEntry("team", "payments")
+          .containsEntry("gateway.networking.k8s.io/gateway-name", "gw")
+          .containsEntry("gateway.networking.k8s.io/gateway-class-name", className);
+      assertThat(object.getMetadata().getAnnotations())
+          .containsEntry("example.com/owner", "payments");
+      assertThat(object.getMetadata().getOwnerReferences())
+          .singleElement()
+          .satisfies(
+              o -> {
+                assertThat(o.getKind()).isEqualTo("Gateway");
+                assertThat(o.getUid()).isEqualTo(gateway.getMetadata().getUid());
+              });
+    }
+    assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
+        .containsEntry("team", "payments");
+    assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
+        .containsEntry("example.com/owner", "payments");
+    assertThat(deployment.getSpec().getTemplate().getSpec().getServiceAccountName())
+        .isEqualTo("archway-gw");
+    assertThat(service.getSpec().getType()).isEqualTo("ClusterIP");
+    assertThat(service.getMetadata().getAnnotations()).containsEntry("example.com/lb", "internal");
+    assertThat(service.getSpec().getPorts())
+        .extracting(p -> p.getPort())
+        .containsExactly(Fixtures.LISTENER_PORT);
+
+    // status.addresses: the ClusterIP while there is no load balancer.
+    String clusterIp = service.getSpec().getClusterIP();
+    await().atMost(Duration.ofSeconds(30)).until(() -> addresses().contains(clusterIp));
+
+    // A ProxyConfig change reaches the Deployment and the Service.
+    client.resource(proxyConfig(3, "LoadBalancer")).update();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              assertThat(get(Deployment.class, "archway-gw").getSpec().getReplicas()).isEqualTo(3);
+              assertThat(get(Service.class, "archway-gw").getSpec().getType())
+                  .isEqualTo("LoadBalancer");
+            });
+
+    // A load balancer's address (written here as a cloud controller would) wins.
+    Service lb = get(Service.class, "archway-gw");
+    lb.setStatus(
+        new ServiceStatusBuilder()
+            .withNewLoadBalancer()
+            .withIngress(new LoadBalancerIngressBuilder().withIp("203.0.113.9").build())
+            .endLoadBalancer()
+            .build());
+    client.resource(lb).updateStatus();
+    await().atMost(Duration.ofSeconds(30)).until(() -> addresses().equals(List.of("203.0.113.9")));
+
+    // With the controller stopped, deleting the Gateway removes them: the garbage collector
+    // follows the owner references.
+    runner.close();
+    runner = null;
+    client.resource(gateway).delete();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              assertThat(get(Deployment.class, "archway-gw")).isNull();
+              assertThat(get(Service.class, "archway-gw")).isNull();
+              assertThat(get(ServiceAccount.class, "archway-gw")).isNull();
+            });
+  }
+
+  private List<String> addresses() {
+    Gateway gw = get(Gateway.class, "gw");
+    if (gw.getStatus() == null || gw.getStatus().getAddresses() == null) {
+      return List.of();
+    }
+    return gw.getStatus().getAddresses().stream().map(GatewayStatusAddress::getValue).toList();
+  }
+}
