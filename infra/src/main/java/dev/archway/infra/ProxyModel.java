@@ -174,6 +174,7 @@ public final class ProxyModel {
                             .endFieldRef()
                             .endValueFrom()
                             .build())
+                    .addAllToEnv(logLevel(infra))
                     .withPorts(containerPorts(gateway))
                     .withResources(resources(infra))
                     .addNewVolumeMount()
@@ -267,11 +268,19 @@ public final class ProxyModel {
     if (infra.workerThreads() != null) {
       args.add("--workers=" + infra.workerThreads());
     }
-    if (infra.logLevel() != null) {
-      args.add("--log-level=" + infra.logLevel().toLowerCase(Locale.ROOT));
-    }
     args.addAll(settings.extraArgs());
     return args;
+  }
+
+  /** ProxyConfig {@code logging.level}, read by the proxy's logging configuration. */
+  private static List<io.fabric8.kubernetes.api.model.EnvVar> logLevel(Infrastructure infra) {
+    return infra.logLevel() == null
+        ? List.of()
+        : List.of(
+            new EnvVarBuilder()
+                .withName("ARCHWAY_LOG_LEVEL")
+                .withValue(infra.logLevel().toLowerCase(Locale.ROOT))
+                .build());
   }
 
   /** The TCP ports (HTTP, HTTPS, TLS, TCP listeners) and the UDP ports, each once, sorted. */
