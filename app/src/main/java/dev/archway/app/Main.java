@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       RunCommand.class,
       ControllerCommand.class,
+      ProxyCommand.class,
       TranslateCommand.class,
       StatusCommand.class,
       EchoCommand.class,

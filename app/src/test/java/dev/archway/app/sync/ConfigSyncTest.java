@@ -133,11 +133,21 @@ class ConfigSyncTest {
   void proxiesKeepServingWhileTheControllerIsDownAndReconnectWhenItReturns() throws Exception {
     Proxy p1 = sync.proxy("p1", "127.0.0.2");
     Proxy p2 = sync.proxy("p2", "127.0.0.3");
+    try (ProxyAdmin admin =
+        ProxyAdmin.start(
+            new java.net.InetSocketAddress("127.0.0.1", 0), p1.client(), p1.dataPlane())) {
+      assertThat(adminGet(admin, "/readyz")).isEqualTo(503); // nothing to serve yet
+      restartController(p1, p2, admin);
+    }
+  }
+
+  private void restartController(Proxy p1, Proxy p2, ProxyAdmin admin) throws Exception {
     sync.server.publish(sync.config(null, a));
     await()
         .atMost(WAIT)
         .until(() -> !sync.server.unacknowledged().containsKey(SyncFixture.GATEWAY));
     long before = p1.client().appliedVersion();
+    assertThat(adminGet(admin, "/readyz")).isEqualTo(200);
 
     sync.server.close();
     sync.server = null;
@@ -149,6 +159,7 @@ class ConfigSyncTest {
       assertThat(p2.get(sync.gatewayPort)).isEqualTo("a");
     }
     assertThat(p1.client().serving()).isTrue();
+    assertThat(adminGet(admin, "/readyz")).isEqualTo(200);
 
     // A new controller (same CA, as when it is kept in a Secret) with a new configuration; its
     // versions start again at 1, but continue above what the proxies report.
@@ -240,6 +251,17 @@ class ConfigSyncTest {
     await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> !wrong.client().serving());
     assertThat(sync.server.status().get(SyncFixture.GATEWAY).proxies()).isEmpty();
     assertThat(sync.server.unacknowledged()).containsKey(SyncFixture.GATEWAY);
+  }
+
+  private static int adminGet(ProxyAdmin admin, String path) throws Exception {
+    var response =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + admin.address().getPort() + path))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding());
+    return response.statusCode();
   }
 
   private static void copy(Path from, Path to) {

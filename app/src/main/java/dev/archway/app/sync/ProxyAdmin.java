@@ -1,0 +1,99 @@
+package dev.archway.app.sync;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.archway.dataplane.DataPlane;
+import dev.archway.ir.DataPlaneConfig;
+import dev.archway.ir.IrCodec;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+
+/**
+ * The admin API of {@code archway proxy}: {@code /healthz}; {@code /readyz}, 200 once a
+ * configuration is served (it stays so while the controller is unreachable) and 503 while draining;
+ * {@code /config}, the configuration served ({@code ?format=json}); {@code /sync}, the version
+ * served and whether the stream to the controller is up.
+ */
+public final class ProxyAdmin implements AutoCloseable {
+  private final HttpServer server;
+
+  private ProxyAdmin(HttpServer server) {
+    this.server = server;
+  }
+
+  /** Starts serving on {@code address}. */
+  public static ProxyAdmin start(InetSocketAddress address, SyncClient client, DataPlane dataPlane)
+      throws IOException {
+    HttpServer server = HttpServer.create(address, 16);
+    server.setExecutor(
+        Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().daemon().name("archway-admin").factory()));
+    server.createContext("/healthz", exchange -> reply(exchange, 200, "text/plain", "ok\n"));
+    server.createContext(
+        "/readyz",
+        exchange -> {
+          boolean ready = client.serving() && !dataPlane.draining();
+          reply(exchange, ready ? 200 : 503, "text/plain", ready ? "ready\n" : "not ready\n");
+        });
+    server.createContext(
+        "/config",
+        exchange -> {
+          DataPlaneConfig config = client.appliedConfig();
+          config = config == null ? DataPlaneConfig.EMPTY : config;
+          String query = exchange.getRequestURI().getQuery();
+          if (query != null && query.contains("format=json")) {
+            reply(exchange, 200, "application/json", IrCodec.toJson(config));
+          } else {
+            reply(exchange, 200, "application/yaml", IrCodec.toYaml(config));
+          }
+        });
+    server.createContext(
+        "/sync",
+        exchange ->
+            reply(
+                exchange,
+                200,
+                "application/json",
+                "{\"version\":"
+                    + client.appliedVersion()
+                    + ",\"connected\":"
+                    + client.connected()
+                    + ",\"fullUpdates\":"
+                    + client.fullUpdates()
+                    + ",\"deltaUpdates\":"
+                    + client.deltaUpdates()
+                    + "}\n"));
+    server.start();
+    return new ProxyAdmin(server);
+  }
+
+  /** The address bound. */
+  public InetSocketAddress address() {
+    return server.getAddress();
+  }
+
+  private static void reply(HttpExchange exchange, int status, String type, String body)
+      throws IOException {
+    try (exchange) {
+      if (!exchange.getRequestMethod().equals("GET")
+          && !exchange.getRequestMethod().equals("HEAD")) {
+        exchange.sendResponseHeaders(405, -1);
+        return;
+      }
+      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", type + "; charset=utf-8");
+      exchange.sendResponseHeaders(status, bytes.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(bytes);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}
