@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.PolicyAncestorStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.PolicyStatus;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -52,6 +53,10 @@ final class BackendTlsPolicies {
     PolicyConditionReason notAcceptedReason;
     String conflictedWith;
     final Set<String> services = new TreeSet<>();
+
+    /** Target Services ({@code namespace/name}) that do not exist. */
+    final Set<String> missing = new TreeSet<>();
+
     UpstreamTls tls;
 
     Policy(BackendTLSPolicy resource) {
@@ -106,7 +111,24 @@ final class BackendTlsPolicies {
           continue;
         }
         Service svc = index.service(namespace, target.getName()).orElse(null);
-        if (svc == null || svc.getSpec() == null) {
+        if (svc == null) {
+          // Policy status goes to ancestors: the Gateways whose routes refer to the missing
+          // Service (their ResolvedRefs says BackendNotFound) hear of it too.
+          p.missing.add(namespace + "/" + target.getName());
+          if (p.notAcceptedReason == null) {
+            p.notAcceptedReason = PolicyConditionReason.TARGET_NOT_FOUND;
+          }
+          if (p.notAcceptedReason == PolicyConditionReason.TARGET_NOT_FOUND) {
+            p.invalid.add(
+                "spec.targetRefs: Service "
+                    + namespace
+                    + "/"
+                    + target.getName()
+                    + " not found (expected: a Service in the policy's namespace)");
+          }
+          continue;
+        }
+        if (svc.getSpec() == null) {
           continue;
         }
         boolean matched = false;
@@ -154,7 +176,11 @@ final class BackendTlsPolicies {
   }
 
   /** The statuses of the policies, with one ancestor entry per Gateway that uses the target. */
-  static Map<ResourceKey, PolicyStatus> statuses(List<Object> configured, DataPlaneConfig config) {
+  static Map<ResourceKey, PolicyStatus> statuses(
+      List<Object> configured,
+      DataPlaneConfig config,
+      Collection<GatewayContext> gateways,
+      ResourceIndex index) {
     if (configured.isEmpty()) {
       return Map.of(); // no policy: no need to walk every route of the IR
     }
@@ -172,13 +198,16 @@ final class BackendTlsPolicies {
     Map<ResourceKey, PolicyStatus> statuses = new LinkedHashMap<>();
     for (Object o : configured) {
       Policy p = (Policy) o;
-      Set<String> gateways = new TreeSet<>();
-      p.services.forEach(s -> gateways.addAll(gatewaysByService.getOrDefault(s, Set.of())));
-      if (gateways.isEmpty()) {
+      Set<String> ancestorNames = new TreeSet<>();
+      p.services.forEach(s -> ancestorNames.addAll(gatewaysByService.getOrDefault(s, Set.of())));
+      if (!p.missing.isEmpty()) {
+        ancestorNames.addAll(MissingTargets.gatewaysReferring(p.missing, gateways, index));
+      }
+      if (ancestorNames.isEmpty()) {
         continue;
       }
       List<PolicyAncestorStatus> ancestors = new ArrayList<>();
-      for (String gateway : gateways) {
+      for (String gateway : ancestorNames) {
         ancestors.add(ancestor(p, gateway));
       }
       PolicyStatus status = new PolicyStatus();

@@ -79,7 +79,7 @@ public final class Translator {
 
     // 5. The IR, then the Gateway statuses (they count the routes attached in step 4).
     DataPlaneConfig config = IrBuilder.build(gateways.values(), backends.destinations());
-    statuses.putAll(BackendTlsPolicies.statuses(policies, config));
+    statuses.putAll(BackendTlsPolicies.statuses(policies, config, gateways.values(), index));
     for (GatewayContext gw : gateways.values()) {
       statuses.put(gw.key, GatewayStatuses.build(gw, facts));
     }
