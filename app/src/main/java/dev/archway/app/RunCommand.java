@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -52,6 +53,16 @@ final class RunCommand implements Callable<Integer> {
       description = "Event loop threads for traffic (default: one per core).")
   int workers;
 
+  @Option(
+      names = "--drain-delay",
+      defaultValue = "0s",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description =
+          "On SIGTERM, how long /readyz fails while traffic is still served, before the"
+              + " listeners close and in-flight requests drain, e.g. 5s (default: ${DEFAULT-VALUE}).")
+  Duration drainDelay;
+
   @Override
   public Integer call() throws IOException, InterruptedException {
     StatusStore statuses = new StatusStore();
@@ -65,13 +76,39 @@ final class RunCommand implements Callable<Integer> {
     try {
       admin =
           AdminServer.start(
-              Addresses.parse(adminAddress, "--admin-address"), statuses, runner::serving);
+              Addresses.parse(adminAddress, "--admin-address"),
+              statuses,
+              () -> runner.serving() && !dataPlane.draining());
     } catch (IOException e) {
       dataPlane.close();
       System.err.println("error: admin API cannot listen on " + adminAddress + ": " + e);
       return 1;
     }
-    FileProvider provider =
+    // Registered before the first load: a SIGTERM that arrives while the files are read must
+    // still drain instead of killing the process mid-apply.
+    AtomicReference<FileProvider> provider = new AtomicReference<>();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread shutdown =
+        new Thread(
+            () -> {
+              // SIGTERM: fail readiness first, give load balancers time to notice, then stop
+              // accepting and let in-flight requests finish (bounded by the drain timeout).
+              LOG.info("shutting down: readiness fails now, listeners close in {}", drainDelay);
+              dataPlane.beginDrain();
+              closeQuietly(provider.get());
+              try {
+                Thread.sleep(drainDelay.toMillis());
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              dataPlane.close();
+              admin.close();
+              stopped.countDown();
+            },
+            "archway-shutdown");
+    Runtime.getRuntime().addShutdownHook(shutdown);
+
+    provider.set(
         FileProvider.start(
             manifests.paths,
             new FileProvider.Listener() {
@@ -85,32 +122,28 @@ final class RunCommand implements Callable<Integer> {
                 runner.failed(error);
               }
             },
-            SETTLE);
+            SETTLE));
     if (!runner.serving()) {
-      provider.close();
+      // Nothing was ever served, so there is nothing to drain.
+      Runtime.getRuntime().removeShutdownHook(shutdown);
+      closeQuietly(provider.get());
       admin.close();
       dataPlane.close();
       return 1;
     }
     LOG.info("admin API on http://{}", adminAddress);
-
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  LOG.info("shutting down");
-                  try {
-                    provider.close();
-                  } catch (IOException e) {
-                    LOG.debug("closing the file provider", e);
-                  }
-                  dataPlane.close();
-                  admin.close();
-                  stopped.countDown();
-                },
-                "archway-shutdown"));
     stopped.await();
     return 0;
+  }
+
+  private static void closeQuietly(FileProvider provider) {
+    if (provider == null) {
+      return;
+    }
+    try {
+      provider.close();
+    } catch (IOException e) {
+      LOG.debug("closing the file provider", e);
+    }
   }
 }

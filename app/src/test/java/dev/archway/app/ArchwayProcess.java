@@ -107,6 +107,11 @@ final class ArchwayProcess implements AutoCloseable {
     }
   }
 
+  /** Sends SIGTERM without waiting, as an orchestrator does before it waits for the exit. */
+  void signalTerm() {
+    process.destroy();
+  }
+
   boolean isAlive() {
     return process.isAlive();
   }
