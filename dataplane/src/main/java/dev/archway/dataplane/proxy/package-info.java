@@ -7,8 +7,8 @@
  * (timeouts, retry, mirrors, CORS, gRPC statuses) over upstream channels of the same event loop:
  * pooled HTTP/1.1 connections, or streams of one HTTP/2 connection per endpoint for h2c, with TLS
  * when a BackendTLSPolicy asks. Bodies stream with backpressure in both directions; answers made
- * here (404, 5xx, redirects, CORS preflights) are local exchanges. A WebSocket upgrade over HTTP/1.1
- * ends in a byte tunnel between the client and a connection of its own ({@link
+ * here (404, 5xx, redirects, CORS preflights) are local exchanges. A WebSocket upgrade over
+ * HTTP/1.1 ends in a byte tunnel between the client and a connection of its own ({@link
  * dev.archway.dataplane.proxy.WebSocketUpgrade}).
  */
 package dev.archway.dataplane.proxy;
