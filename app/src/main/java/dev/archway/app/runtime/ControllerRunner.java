@@ -4,6 +4,8 @@ import dev.archway.api.runtime.RuntimeFacts;
 import dev.archway.api.snapshot.ResourceKey;
 import dev.archway.api.snapshot.ResourceSnapshot;
 import dev.archway.api.v1alpha1.ArchwayApi;
+import dev.archway.app.sync.ProxyAcks;
+import dev.archway.app.sync.SyncServer;
 import dev.archway.dataplane.ApplyResult;
 import dev.archway.dataplane.DataPlane;
 import dev.archway.infra.InfraApplier;
@@ -118,6 +120,7 @@ public final class ControllerRunner implements AutoCloseable {
   private RuntimeFacts facts = RuntimeFacts.NONE;
   private volatile boolean serving;
   private volatile Duration lastEndpointLatency;
+  private volatile SyncServer sync;
 
   private ControllerRunner(
       KubernetesClient client,
@@ -160,7 +163,26 @@ public final class ControllerRunner implements AutoCloseable {
       DataPlane dataPlane,
       StatusStore statuses,
       Clock clock) {
+    return start(client, options, dataPlane, statuses, clock, null);
+  }
+
+  /**
+   * As above; with Kubernetes infrastructure, each configuration is also published to {@code sync}
+   * (config sync to the proxies, may be null) and a Gateway is {@code Programmed} only once its
+   * proxies acknowledged it.
+   */
+  public static ControllerRunner start(
+      KubernetesClient client,
+      Options options,
+      DataPlane dataPlane,
+      StatusStore statuses,
+      Clock clock,
+      SyncServer sync) {
     ControllerRunner runner = new ControllerRunner(client, options, dataPlane, statuses, clock);
+    if (sync != null) {
+      runner.sync = sync;
+      sync.onChange(runner::proxiesChanged);
+    }
     try {
       runner.provider =
           KubernetesProvider.start(
@@ -321,6 +343,10 @@ public final class ControllerRunner implements AutoCloseable {
           .ifPresent(a -> addresses.put(resources.gateway(), a));
     }
     RuntimeFacts observed = new RuntimeFacts(Map.of(), addresses);
+    if (sync != null) {
+      sync.publish(result.config());
+      observed = ProxyAcks.merge(observed, result.config(), sync);
+    }
     if (!observed.equals(facts)) {
       facts = observed;
       result = Translator.translate(snapshot, facts.withNow(now));
@@ -335,6 +361,22 @@ public final class ControllerRunner implements AutoCloseable {
         desired.size(),
         describe(update),
         view.problems().isEmpty() ? "" : "; not accepted: " + view.problems());
+  }
+
+  /** Proxies acknowledged, rejected, came or went: {@code Programmed} may have changed. */
+  private synchronized void proxiesChanged() {
+    if (proxy == null || !serving) {
+      return;
+    }
+    Instant now = clock.instant();
+    RuntimeFacts observed =
+        ProxyAcks.merge(new RuntimeFacts(Map.of(), facts.gatewayAddresses()), applied, sync);
+    if (!observed.equals(facts)) {
+      facts = observed;
+      TranslationResult result = Translator.translate(current, facts.withNow(now));
+      statuses.publish(current, result, now);
+      writer.submit(result.statuses());
+    }
   }
 
   /** Logs how long an EndpointSlice change took to reach the data plane (now serving it). */
