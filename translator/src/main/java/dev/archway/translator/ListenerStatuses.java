@@ -20,7 +20,21 @@ final class ListenerStatuses {
   }
 
   static boolean programmed(ListenerContext l, RuntimeFacts facts) {
-    return l.servable() && runtimeError(l, facts) == null;
+    return unservedParent(l) == null && l.servable() && runtimeError(l, facts) == null;
+  }
+
+  /**
+   * Why the listener is not served although it may be valid itself: its Gateway, or the ListenerSet
+   * it belongs to, is not Accepted and so not in the data plane's configuration.
+   */
+  private static String unservedParent(ListenerContext l) {
+    if (l.gateway.notAcceptedReason != null) {
+      return "the Gateway is not accepted (see its Accepted condition)";
+    }
+    if (l.listenerSet != null && l.listenerSet.notAcceptedReason != null) {
+      return "the ListenerSet is not accepted (see its Accepted condition)";
+    }
+    return null;
   }
 
   static ListenerStatus build(ListenerContext l, long generation, RuntimeFacts facts) {
@@ -94,6 +108,8 @@ final class ListenerStatuses {
     String problem;
     if (!l.accepted()) {
       problem = "the listener is not accepted";
+    } else if (unservedParent(l) != null) {
+      problem = unservedParent(l);
     } else if (!l.servable()) {
       problem = "no valid certificate to terminate TLS with (see ResolvedRefs)";
     } else if (runtimeError != null) {
