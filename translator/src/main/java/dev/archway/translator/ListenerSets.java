@@ -102,10 +102,12 @@ final class ListenerSets {
       List<ListenerContext> merged = new ArrayList<>();
       gw.listenerSets.forEach(s -> merged.addAll(s.listeners));
       ListenerConflicts.detectMerged(gw.listeners, merged);
-      // A ListenerSet with no valid entry is not Accepted and not attached.
+      // A ListenerSet with no valid entry (Accepted with its references resolved) is not Accepted
+      // and not attached: conformance ListenerSetReferenceGrant expects ListenersNotValid of one
+      // whose only listener's certificate is RefNotPermitted.
       gw.listenerSets.removeIf(
           s -> {
-            if (s.listeners.stream().noneMatch(ListenerContext::accepted)) {
+            if (s.listeners.stream().noneMatch(ListenerContext::valid)) {
               s.notAcceptedReason = ListenerSetConditionReason.LISTENERS_NOT_VALID.value();
               s.notAcceptedMessage =
                   s.listeners.isEmpty()
