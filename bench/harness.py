@@ -975,7 +975,7 @@ def main():
     else:
         args.rounds = args.rounds or 5
         args.duration = args.duration or 10
-        args.warmup = args.warmup if args.warmup is not None else 10
+        args.warmup = args.warmup if args.warmup is not None else 30
         args.changes = args.changes or 20
     args.targets = [t for t in args.targets.split(",") if t]
     for t in args.targets:
