@@ -1,0 +1,209 @@
+package dev.archway.app.kubernetes;
+
+import static dev.archway.app.kubernetes.ControllerHarness.currentTrue;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.archway.app.runtime.ControllerRunner;
+import dev.archway.app.runtime.StatusStore;
+import dev.archway.infra.ProxySettings;
+import dev.archway.provider.kubernetes.Debounce;
+import dev.archway.provider.kubernetes.LeaderElection;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The Helm chart (deploy/helm/archway), rendered by {@code helm template} (built by
+ * hack/helm/build.sh), applies to a real API server; and its RBAC is enough, and no more than
+ * needed: a controller authenticated as the chart's ServiceAccount (by impersonation) watches
+ * everything, writes statuses, holds its Lease and provisions a Gateway's proxy, but may not read
+ * Pods or write Secrets.
+ */
+@ExtendWith(TestCluster.class)
+class HelmIT {
+  private final String id = UUID.randomUUID().toString().substring(0, 6);
+  private final String ns = "archway-" + id;
+  private final String className = "archway-helm-" + id;
+  private KubernetesClient admin;
+  private KubernetesClient asController;
+  private ControllerRunner runner;
+
+  @BeforeEach
+  void setUp() {
+    admin = TestCluster.cluster().client();
+  }
+
+  @AfterEach
+  void tearDown() {
+    if (runner != null) {
+      runner.close();
+    }
+    if (asController != null) {
+      asController.close();
+    }
+    admin.resources(GatewayClass.class).withName(className).delete();
+    admin.namespaces().withName(ns).delete();
+    admin.close();
+  }
+
+  private static String run(Path dir, String... command) throws IOException, InterruptedException {
+    Process process =
+        new ProcessBuilder(command)
+            .directory(dir.toFile())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    byte[] out = process.getInputStream().readAllBytes();
+    assertThat(process.waitFor(20, TimeUnit.MINUTES)).isTrue();
+    assertThat(process.exitValue()).as("exit code of %s", List.of(command)).isZero();
+    return new String(out, StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void chartAppliesAndItsRbacSufficesForTheController() throws Exception {
+    Path repo = InfraIT.repo();
+    String helm = run(repo, "bash", "hack/helm/build.sh").trim();
+    String manifests =
+        run(
+            repo,
+            helm,
+            "template",
+            "archway",
+            "deploy/helm/archway",
+            "--namespace",
+            ns,
+            "--include-crds",
+            // helm template does not ask a server; the test cluster's version (Chart kubeVersion).
+            "--kube-version",
+            "v1.35.4",
+            "--set",
+            "replicas=1");
+    Fixtures.namespace(admin, ns);
+    List<HasMetadata> objects =
+        admin.load(new ByteArrayInputStream(manifests.getBytes(StandardCharsets.UTF_8))).items();
+    assertThat(objects)
+        .extracting(HasMetadata::getKind)
+        .contains(
+            "CustomResourceDefinition",
+            "ServiceAccount",
+            "ClusterRole",
+            "ClusterRoleBinding",
+            "Role",
+            "RoleBinding",
+            "Deployment",
+            "Service");
+    for (HasMetadata object : objects) {
+      admin.resource(object).fieldManager("helm-it").forceConflicts().serverSideApply();
+    }
+    Deployment controller =
+        admin.apps().deployments().inNamespace(ns).withName("archway-controller").get();
+    assertThat(controller.getSpec().getTemplate().getSpec().getContainers().getFirst().getArgs())
+        .contains("controller", "--infrastructure=kubernetes");
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                admin.apiextensions().v1().customResourceDefinitions().list().getItems().stream()
+                        .filter(c -> c.getSpec().getGroup().equals("archway.dev"))
+                        .filter(
+                            c ->
+                                c.getStatus() != null
+                                    && c.getStatus().getConditions().stream()
+                                        .anyMatch(
+                                            x ->
+                                                x.getType().equals("Established")
+                                                    && x.getStatus().equals("True")))
+                        .count()
+                    == 2);
+
+    // The controller as the chart's ServiceAccount.
+    String user = "system:serviceaccount:" + ns + ":archway-controller";
+    Config config =
+        new ConfigBuilder(Config.fromKubeconfig(TestCluster.cluster().kubeconfig().toFile()))
+            .withImpersonateUsername(user)
+            .withImpersonateGroups(
+                "system:serviceaccounts", "system:serviceaccounts:" + ns, "system:authenticated")
+            .build();
+    asController = new KubernetesClientBuilder().withConfig(config).build();
+    // RBAC objects take effect at once, but give the authorizer's cache a moment.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .ignoreExceptions()
+        .until(() -> asController.resources(Gateway.class).inAnyNamespace().list() != null);
+
+    // Least privilege: no Pods, no Secret writes.
+    assertThatThrownBy(() -> asController.pods().inAnyNamespace().list())
+        .isInstanceOf(KubernetesClientException.class)
+        .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(403));
+    assertThatThrownBy(
+            () ->
+                asController
+                    .resource(
+                        new SecretBuilder()
+                            .withNewMetadata()
+                            .withNamespace(ns)
+                            .withName("x")
+                            .endMetadata()
+                            .build())
+                    .create())
+        .isInstanceOf(KubernetesClientException.class)
+        .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(403));
+
+    admin.resource(Fixtures.archwayClass(className)).create();
+    admin.resource(Fixtures.gateway(ns, "gw", className)).create();
+    runner =
+        ControllerRunner.start(
+            asController,
+            new ControllerRunner.Options(
+                "127.0.1.1-127.0.1.1",
+                new LeaderElection.Settings(
+                    ns,
+                    "archway-controller",
+                    "helm-it-" + id,
+                    Duration.ofSeconds(4),
+                    Duration.ofSeconds(3),
+                    Duration.ofMillis(250)),
+                Debounce.DEFAULT,
+                Duration.ofSeconds(60),
+                ProxySettings.defaults("archway-controller." + ns + ".svc:18000")),
+            null,
+            new StatusStore(),
+            Clock.systemUTC());
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              Gateway gw = admin.resources(Gateway.class).inNamespace(ns).withName("gw").get();
+              assertThat(
+                      gw.getStatus() != null
+                          && currentTrue(gw.getStatus().getConditions(), "Accepted", gw))
+                  .as("Gateway Accepted, written as the controller's ServiceAccount")
+                  .isTrue();
+              assertThat(admin.apps().deployments().inNamespace(ns).withName("archway-gw").get())
+                  .as("proxy Deployment, applied as the controller's ServiceAccount")
+                  .isNotNull();
+            });
+    assertThat(runner.isLeader()).isTrue();
+  }
+}
