@@ -4,25 +4,20 @@ import dev.archway.dataplane.routing.RouteOptions;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.DefaultLastHttpContent;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One request forwarded upstream, with both bodies streamed and never aggregated, over tries
- * ({@link UpstreamAttempts}) bounded by the route's timeouts and retry policy.
+ * ({@link UpstreamAttempts}) bounded by the route's timeouts ({@link ExchangeTimers}) and retry
+ * policy. The request side is a {@link RequestForwarder}, the response side a {@link
+ * ResponseRelay}; this class owns the tries and the upstream channel.
  *
  * <p>Backpressure runs both ways: the client is read only while the upstream channel is writable
  * ({@link #wantsRequestData}), and the upstream is read only while the client is writable. The
@@ -30,33 +25,22 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Retries (HTTPRouteRetry) and the one silent retry of a stale pooled connection happen only for
  * requests without a body, once the request is complete: a streamed body is not kept, so it cannot
- * be sent again. A response whose status is in the retry codes is read and dropped before the next
- * try; a response already started towards the client is never retried. {@code timeouts.request}
- * covers the whole exchange, {@code timeouts.backendRequest} each try: either answers 504 while
- * nothing was sent to the client, and cuts the connection otherwise.
+ * be sent again. A response already started towards the client is never retried. {@code
+ * timeouts.request} covers the whole exchange, {@code timeouts.backendRequest} each try: either
+ * answers 504 while nothing was sent to the client, and cuts the connection otherwise.
  */
 final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
-  /**
-   * How the response may be framed and whether the client connection survives it.
-   *
-   * @param upgrade whether the client asked for WebSocket ({@link WebSocketUpgrade}): the request
-   *     goes on a fresh HTTP/1.1 connection that is never pooled, and a 101 turns the exchange into
-   *     a tunnel
-   */
-  record ClientTerms(
-      boolean keepAlive, boolean chunkedAllowed, boolean headRequest, boolean upgrade) {}
-
   private final ProxyHandler handler;
   private final ChannelHandlerContext down;
   private final UpstreamPool pool;
   private final UpstreamAttempts attempts;
   private final RouteOptions options;
   private final ClientTerms client;
-  private final HttpHeaders corsHeaders;
-  private final boolean bodiless;
   private final boolean idempotent;
   private final List<MirrorExchange> mirrors;
-  private final List<HttpContent> pending = new ArrayList<>(2);
+  private final RequestForwarder request;
+  private final ResponseRelay response;
+  private final ExchangeTimers timers;
   private UpstreamAttempts.Attempt attempt;
   private UpstreamPool.Key key;
   private Channel upstream;
@@ -64,16 +48,7 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
   private int tries;
   private int retriesLeft;
   private boolean staleRetried;
-  private boolean endWritten;
-  private boolean requestComplete;
-  private boolean responseStarted;
-  private boolean discardingResponse;
-  private boolean upstreamKeepAlive = true;
-  private boolean closeClient;
-  private boolean skippingInformational;
   private boolean done;
-  private ScheduledFuture<?> requestTimer;
-  private ScheduledFuture<?> tryTimer;
 
   ProxyExchange(
       ProxyHandler handler,
@@ -94,39 +69,24 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
     this.attempt = first;
     this.options = options;
     this.client = client;
-    this.corsHeaders = corsHeaders;
-    this.bodiless = bodiless;
     this.idempotent = idempotent;
     this.mirrors = mirrors;
+    this.request = new RequestForwarder(bodiless);
+    this.response = new ResponseRelay(this, down, options, client, corsHeaders);
+    this.timers = new ExchangeTimers(down.executor());
     this.retriesLeft = options.retry() == null ? 0 : options.retry().attempts();
   }
 
   void start() {
-    if (options.requestTimeoutMillis() > 0) {
-      requestTimer =
-          down.executor()
-              .schedule(
-                  this::requestTimedOut, options.requestTimeoutMillis(), TimeUnit.MILLISECONDS);
-    }
+    timers.startRequest(options.requestTimeoutMillis(), this::requestTimedOut);
     startTry(false);
   }
 
   private void startTry(boolean fresh) {
     int thisTry = ++tries;
     key = UpstreamPool.key(attempt.upstream(), attempt.endpoint(), client.upgrade());
-    endWritten = false;
-    upstreamKeepAlive = true;
-    discardingResponse = false;
-    skippingInformational = false;
-    if (options.backendTimeoutMillis() > 0) {
-      cancel(tryTimer);
-      tryTimer =
-          down.executor()
-              .schedule(
-                  () -> tryTimedOut(thisTry),
-                  options.backendTimeoutMillis(),
-                  TimeUnit.MILLISECONDS);
-    }
+    response.newTry();
+    timers.startTry(options.backendTimeoutMillis(), () -> tryTimedOut(thisTry));
     UpstreamPool.Key tryKey = key;
     pool.acquire(tryKey, fresh || client.upgrade()).addListener(f -> connected(f, thisTry, tryKey));
   }
@@ -148,20 +108,7 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
     upstreamHandler.listener(this);
     upstreamReused = upstreamHandler.reused();
     upstream.config().setAutoRead(down.channel().isWritable());
-    upstream.write(attempt.request(), upstream.voidPromise());
-    if (bodiless) {
-      if (requestComplete) {
-        endWritten = true;
-        upstream.write(LastHttpContent.EMPTY_LAST_CONTENT, upstream.voidPromise());
-      }
-    } else {
-      for (HttpContent c : pending) {
-        endWritten |= c instanceof LastHttpContent;
-        upstream.write(c, upstream.voidPromise());
-      }
-      pending.clear();
-    }
-    upstream.flush();
+    request.send(upstream, attempt.request());
     handler.updateRead();
   }
 
@@ -170,23 +117,7 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
     for (MirrorExchange mirror : mirrors) {
       mirror.onRequestContent(content.retainedDuplicate());
     }
-    boolean last = content instanceof LastHttpContent;
-    requestComplete |= last;
-    if (done) {
-      content.release();
-    } else if (bodiless) {
-      // Nothing to keep: a try sends the end of the request itself, so a retry can send it again.
-      content.release();
-      if (last && upstream != null && !endWritten) {
-        endWritten = true;
-        upstream.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, upstream.voidPromise());
-      }
-    } else if (upstream == null) {
-      pending.add(content);
-    } else {
-      endWritten |= last;
-      upstream.writeAndFlush(content, upstream.voidPromise());
-    }
+    request.onContent(content, upstream, done);
   }
 
   @Override
@@ -194,11 +125,11 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
     if (done) {
       return;
     }
-    requestComplete = true;
-    closeClient = true;
+    request.markComplete();
+    response.closeClient(true);
     mirrors.forEach(MirrorExchange::abandon);
     // The upstream saw part of a request: that connection can never be reused.
-    if (responseStarted) {
+    if (response.started()) {
       abort();
     } else {
       fail(HttpResponseStatus.BAD_REQUEST, "malformed request body");
@@ -207,12 +138,12 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
 
   @Override
   public boolean requestComplete() {
-    return requestComplete;
+    return request.complete();
   }
 
   @Override
   public boolean wantsRequestData() {
-    return !requestComplete && !done && upstream != null && upstream.isWritable();
+    return !request.complete() && !done && upstream != null && upstream.isWritable();
   }
 
   @Override
@@ -221,130 +152,46 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
       ReferenceCountUtil.release(message);
       return;
     }
-    if (message.decoderResult().isFailure()) {
-      ReferenceCountUtil.release(message);
-      tryFailed(HttpResponseStatus.BAD_GATEWAY, "invalid response from upstream");
-      return;
-    }
-    if (message instanceof HttpResponse response) {
-      if (onResponseHead(response)) {
-        return; // a whole response written at once
-      }
-    }
-    if (message instanceof HttpContent content) {
-      onResponseContent(content);
-    }
+    response.onMessage(message, attempt);
   }
 
-  /** Returns true when the message was a complete response that is already dealt with. */
-  private boolean onResponseHead(HttpResponse response) {
-    int code = response.status().code();
-    if (code == 101) {
-      switchProtocols(response);
-      return true;
-    }
-    if (code < 200) {
-      // Interim answers (103 Early Hints...) are not relayed; 100 Continue was already given to
-      // the client by HttpServerExpectContinueHandler.
-      skippingInformational = true;
-      return false;
-    }
-    upstreamKeepAlive = HttpUtil.isKeepAlive(response);
-    if (canRetry() && options.retry().codes().contains(code)) {
-      discardingResponse = true;
-      return false;
-    }
-    cancel(tryTimer);
-    responseStarted = true;
-    boolean bodyExpected = !client.headRequest() && code != 204 && code != 304;
-    boolean lengthKnown =
-        response.headers().contains(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_LENGTH)
-            || !bodyExpected;
-    // An HTTP/1.0 client cannot read chunks: a body of unknown length ends with the connection.
-    closeClient = !client.keepAlive() || (!lengthKnown && !client.chunkedAllowed());
-    HttpResponse head =
-        ProxyHeaders.downstreamResponse(
-            response, attempt.filters(), !closeClient, client.chunkedAllowed(), bodyExpected);
-    if (corsHeaders != null) {
-      head.headers().add(corsHeaders);
-    }
-    if (response instanceof FullHttpResponse full) {
-      // A response that ended with its headers (gRPC trailers-only): it must stay one message, so
-      // that HTTP/2 sends one HEADERS frame with END_STREAM.
-      FullHttpResponse whole =
-          new io.netty.handler.codec.http.DefaultFullHttpResponse(
-              head.protocolVersion(),
-              head.status(),
-              full.content().retain(),
-              head.headers(),
-              full.trailingHeaders());
-      full.release();
-      finish(down.writeAndFlush(whole));
-      return true;
-    }
-    down.write(head, down.voidPromise());
-    return false;
+  /** The response is about to reach the client: the try's deadline no longer applies. */
+  void responseStarting() {
+    timers.cancelTry();
   }
 
-  /** A 101: the exchange becomes a WebSocket tunnel, if that is what the client asked for. */
-  private void switchProtocols(HttpResponse response) {
-    ReferenceCountUtil.release(response);
-    if (!client.upgrade() || !requestComplete || !WebSocketUpgrade.accepted(response)) {
-      tryFailed(HttpResponseStatus.BAD_GATEWAY, "unexpected 101 from upstream");
+  /** The client connection cannot take more: stop reading the upstream until it can. */
+  void pauseUpstream() {
+    upstream.config().setAutoRead(false);
+  }
+
+  /** The upstream accepted a WebSocket upgrade: {@code head} (101) goes to the client. */
+  void upgrade(HttpResponse head) {
+    if (!request.complete()) {
+      tryFailed(HttpResponseStatus.BAD_GATEWAY, "101 before the request ended");
       return;
     }
     done = true;
-    cancelTimers();
-    HttpResponse filtered =
-        ProxyHeaders.downstreamResponse(
-            response, attempt.filters(), true, client.chunkedAllowed(), false);
-    HttpResponse head = WebSocketUpgrade.switchingProtocols(filtered, response);
-    if (corsHeaders != null) {
-      head.headers().add(corsHeaders);
-    }
+    timers.cancelAll();
     Channel tunnel = upstream;
     upstream = null;
     tunnel.pipeline().get(UpstreamHandler.class).listener(null);
     handler.upgraded(head, tunnel);
   }
 
-  private void onResponseContent(HttpContent content) {
-    boolean last = content instanceof LastHttpContent;
-    if (skippingInformational) {
-      content.release();
-      skippingInformational = !last;
-      return;
-    }
-    if (discardingResponse) {
-      content.release();
-      if (last) {
-        detachUpstream(upstreamKeepAlive && endWritten && !client.upgrade());
-        retry();
-      }
-      return;
-    }
-    if (last) {
-      HttpContent out =
-          content instanceof HttpResponse
-              ? new DefaultLastHttpContent(
-                  content.content(), ((LastHttpContent) content).trailingHeaders())
-              : content;
-      finish(down.writeAndFlush(out));
-      return;
-    }
-    down.writeAndFlush(content, down.voidPromise());
-    if (!down.channel().isWritable()) {
-      upstream.config().setAutoRead(false);
-    }
+  void finish(ChannelFuture lastWrite) {
+    done = true;
+    timers.cancelAll();
+    detachUpstream(reusable());
+    handler.exchangeDone(lastWrite, response.closeClient() || !request.complete());
   }
 
-  private void finish(ChannelFuture lastWrite) {
-    done = true;
-    cancelTimers();
-    // The connection can carry another request only if both messages ended cleanly, and was not
-    // opened for an upgrade (whose request still says Connection: upgrade).
-    detachUpstream(upstreamKeepAlive && endWritten && !client.upgrade());
-    handler.exchangeDone(lastWrite, closeClient || !requestComplete);
+  /**
+   * The connection can carry another request only if both messages ended cleanly, and was not
+   * opened for an upgrade (whose request still says Connection: upgrade).
+   */
+  private boolean reusable() {
+    return response.upstreamKeepAlive() && request.endWritten() && !client.upgrade();
   }
 
   @Override
@@ -360,10 +207,10 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
     boolean stale = upstreamReused;
     upstream = null;
     if (stale
-        && !responseStarted
-        && !discardingResponse
+        && !response.started()
+        && !response.discarding()
         && !staleRetried
-        && replayable()
+        && request.replayable()
         && idempotent) {
       // A pooled keep-alive connection the server had closed: one more go on a fresh one.
       staleRetried = true;
@@ -373,17 +220,13 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
     tryFailed(HttpResponseStatus.BAD_GATEWAY, "upstream connection closed");
   }
 
-  private boolean replayable() {
-    return bodiless && requestComplete;
-  }
-
-  private boolean canRetry() {
-    return retriesLeft > 0 && replayable() && !responseStarted && !done;
+  boolean canRetry() {
+    return retriesLeft > 0 && request.replayable() && !response.started() && !done;
   }
 
   /** A try failed before its response reached the client. */
-  private void tryFailed(HttpResponseStatus status, String why) {
-    if (responseStarted) {
+  void tryFailed(HttpResponseStatus status, String why) {
+    if (response.started()) {
       abort();
     } else if (canRetry()) {
       detachUpstream(false);
@@ -391,6 +234,12 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
     } else {
       fail(status, why);
     }
+  }
+
+  /** A response with a retry code has been read to its end. */
+  void retryAfterDiscarded() {
+    detachUpstream(reusable());
+    retry();
   }
 
   private void retry() {
@@ -403,26 +252,20 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
     attempt = next;
     long backoff = options.retry() == null ? 0 : options.retry().backoffMillis();
     int scheduledFor = tries;
-    if (backoff > 0) {
-      down.executor()
-          .schedule(
-              () -> {
-                if (!done && tries == scheduledFor) {
-                  startTry(false);
-                }
-              },
-              backoff,
-              TimeUnit.MILLISECONDS);
-    } else {
-      startTry(false);
-    }
+    timers.later(
+        backoff,
+        () -> {
+          if (!done && tries == scheduledFor) {
+            startTry(false);
+          }
+        });
   }
 
   private void tryTimedOut(int thisTry) {
     if (done || thisTry != tries) {
       return;
     }
-    if (responseStarted) {
+    if (response.started()) {
       abort();
       return;
     }
@@ -438,7 +281,7 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
     if (done) {
       return;
     }
-    if (responseStarted) {
+    if (response.started()) {
       abort();
     } else {
       fail(HttpResponseStatus.GATEWAY_TIMEOUT, "request timeout");
@@ -448,18 +291,17 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
   /** Part of the response is already out: the only honest signal left is to cut the client. */
   private void abort() {
     done = true;
-    cancelTimers();
+    timers.cancelAll();
     detachUpstream(false);
     handler.abort();
   }
 
   private void fail(HttpResponseStatus status, String why) {
     done = true;
-    cancelTimers();
-    pending.forEach(ReferenceCountUtil::release);
-    pending.clear();
+    timers.cancelAll();
+    request.releasePending();
     detachUpstream(false);
-    handler.respondLocally(status, why, requestComplete);
+    handler.respondLocally(status, why, request.complete());
   }
 
   @Override
@@ -476,21 +318,9 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
       return;
     }
     done = true;
-    cancelTimers();
-    pending.forEach(ReferenceCountUtil::release);
-    pending.clear();
+    timers.cancelAll();
+    request.releasePending();
     detachUpstream(false);
-  }
-
-  private void cancelTimers() {
-    cancel(requestTimer);
-    cancel(tryTimer);
-  }
-
-  private static void cancel(ScheduledFuture<?> timer) {
-    if (timer != null) {
-      timer.cancel(false);
-    }
   }
 
   private void detachUpstream(boolean reuse) {

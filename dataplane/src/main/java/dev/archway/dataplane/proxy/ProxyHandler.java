@@ -249,7 +249,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             attempts,
             first,
             route.options(),
-            new ProxyExchange.ClientTerms(
+            new ClientTerms(
                 keepAlive,
                 chunkedAllowed,
                 request.method().equals(HttpMethod.HEAD),

@@ -1,0 +1,194 @@
+package dev.archway.dataplane.proxy;
+
+import dev.archway.dataplane.routing.RouteOptions;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * The response half of a {@link ProxyExchange}: relays what the current try's upstream answers to
+ * the client, re-framed and filtered ({@link ProxyHeaders}). Interim answers are skipped; an answer
+ * whose status is in the retry codes is read and dropped while a retry is still possible; a 101 to
+ * a WebSocket request hands the exchange over to a tunnel.
+ */
+final class ResponseRelay {
+  private final ProxyExchange exchange;
+  private final ChannelHandlerContext down;
+  private final RouteOptions options;
+  private final ClientTerms client;
+  private final HttpHeaders corsHeaders;
+  private boolean started;
+  private boolean discarding;
+  private boolean skippingInformational;
+  private boolean upstreamKeepAlive = true;
+  private boolean closeClient;
+
+  /**
+   * @param corsHeaders added to the response (CORS for an allowed origin), or null
+   */
+  ResponseRelay(
+      ProxyExchange exchange,
+      ChannelHandlerContext down,
+      RouteOptions options,
+      ClientTerms client,
+      HttpHeaders corsHeaders) {
+    this.exchange = exchange;
+    this.down = down;
+    this.options = options;
+    this.client = client;
+    this.corsHeaders = corsHeaders;
+  }
+
+  /** A new try: nothing of its response has arrived. */
+  void newTry() {
+    upstreamKeepAlive = true;
+    discarding = false;
+    skippingInformational = false;
+  }
+
+  /** Whether part of the response went to the client (then no retry is possible). */
+  boolean started() {
+    return started;
+  }
+
+  /** Whether a response to be retried is being read and dropped. */
+  boolean discarding() {
+    return discarding;
+  }
+
+  /** Whether the upstream said its connection may carry another request. */
+  boolean upstreamKeepAlive() {
+    return upstreamKeepAlive;
+  }
+
+  /** Whether the client connection ends with this exchange. */
+  boolean closeClient() {
+    return closeClient;
+  }
+
+  void closeClient(boolean close) {
+    closeClient = close;
+  }
+
+  /** One message of the current try's response. */
+  void onMessage(HttpObject message, UpstreamAttempts.Attempt attempt) {
+    if (message.decoderResult().isFailure()) {
+      ReferenceCountUtil.release(message);
+      exchange.tryFailed(HttpResponseStatus.BAD_GATEWAY, "invalid response from upstream");
+      return;
+    }
+    if (message instanceof HttpResponse response && onHead(response, attempt)) {
+      return; // a whole response written at once, or a switch of protocols
+    }
+    if (message instanceof HttpContent content) {
+      onContent(content);
+    }
+  }
+
+  /** Returns true when the message was dealt with whole. */
+  private boolean onHead(HttpResponse response, UpstreamAttempts.Attempt attempt) {
+    int code = response.status().code();
+    if (code == 101) {
+      switchProtocols(response, attempt);
+      return true;
+    }
+    if (code < 200) {
+      // Interim answers (103 Early Hints...) are not relayed; 100 Continue was already given to
+      // the client by HttpServerExpectContinueHandler.
+      skippingInformational = true;
+      return false;
+    }
+    upstreamKeepAlive = HttpUtil.isKeepAlive(response);
+    if (exchange.canRetry() && options.retry().codes().contains(code)) {
+      discarding = true;
+      return false;
+    }
+    exchange.responseStarting();
+    started = true;
+    boolean bodyExpected = !client.headRequest() && code != 204 && code != 304;
+    boolean lengthKnown =
+        response.headers().contains(HttpHeaderNames.CONTENT_LENGTH) || !bodyExpected;
+    // An HTTP/1.0 client cannot read chunks: a body of unknown length ends with the connection.
+    closeClient = !client.keepAlive() || (!lengthKnown && !client.chunkedAllowed());
+    HttpResponse head =
+        ProxyHeaders.downstreamResponse(
+            response, attempt.filters(), !closeClient, client.chunkedAllowed(), bodyExpected);
+    addCors(head);
+    if (response instanceof FullHttpResponse full) {
+      // A response that ended with its headers (gRPC trailers-only): it must stay one message, so
+      // that HTTP/2 sends one HEADERS frame with END_STREAM.
+      FullHttpResponse whole =
+          new DefaultFullHttpResponse(
+              head.protocolVersion(),
+              head.status(),
+              full.content().retain(),
+              head.headers(),
+              full.trailingHeaders());
+      full.release();
+      exchange.finish(down.writeAndFlush(whole));
+      return true;
+    }
+    down.write(head, down.voidPromise());
+    return false;
+  }
+
+  /** A 101: the exchange becomes a WebSocket tunnel, if that is what the client asked for. */
+  private void switchProtocols(HttpResponse response, UpstreamAttempts.Attempt attempt) {
+    ReferenceCountUtil.release(response);
+    if (!client.upgrade() || !WebSocketUpgrade.accepted(response)) {
+      exchange.tryFailed(HttpResponseStatus.BAD_GATEWAY, "unexpected 101 from upstream");
+      return;
+    }
+    HttpResponse filtered =
+        ProxyHeaders.downstreamResponse(
+            response, attempt.filters(), true, client.chunkedAllowed(), false);
+    HttpResponse head = WebSocketUpgrade.switchingProtocols(filtered, response);
+    addCors(head);
+    exchange.upgrade(head);
+  }
+
+  private void onContent(HttpContent content) {
+    boolean last = content instanceof LastHttpContent;
+    if (skippingInformational) {
+      content.release();
+      skippingInformational = !last;
+      return;
+    }
+    if (discarding) {
+      content.release();
+      if (last) {
+        exchange.retryAfterDiscarded();
+      }
+      return;
+    }
+    if (last) {
+      HttpContent out =
+          content instanceof HttpResponse
+              ? new DefaultLastHttpContent(
+                  content.content(), ((LastHttpContent) content).trailingHeaders())
+              : content;
+      exchange.finish(down.writeAndFlush(out));
+      return;
+    }
+    down.writeAndFlush(content, down.voidPromise());
+    if (!down.channel().isWritable()) {
+      exchange.pauseUpstream();
+    }
+  }
+
+  private void addCors(HttpResponse head) {
+    if (corsHeaders != null) {
+      head.headers().add(corsHeaders);
+    }
+  }
+}
