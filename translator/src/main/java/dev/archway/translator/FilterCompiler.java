@@ -32,6 +32,9 @@ final class FilterCompiler {
   private static final Pattern PRECISE_HOSTNAME =
       Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
 
+  /** What an empty filter list compiles to: most backendRefs have no filters. */
+  private static final Compiled NONE = new Compiled(List.of(), List.of(), null);
+
   private FilterCompiler() {}
 
   /**
@@ -75,6 +78,9 @@ final class FilterCompiler {
       String matchedPrefix,
       Scope scope,
       List<RuleProblem> problems) {
+    if (filters.isEmpty()) {
+      return NONE;
+    }
     List<HttpFilter> result = new ArrayList<>();
     List<HttpRouteOptions.RequestMirror> mirrors = new ArrayList<>();
     Cors[] cors = new Cors[1];

@@ -16,7 +16,14 @@ import java.util.Arrays;
 public final class CpuTime {
   private CpuTime() {}
 
-  /** Time spent in collections so far; not part of the thread's CPU time. */
+  /** CPU time of every thread of the JVM so far: the translation, the collector and the JIT. */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  /** Time spent in collections so far (wall time); not part of the thread's CPU time. */
   private static long gcMillis() {
     long total = 0;
     for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
@@ -43,6 +50,7 @@ public final class CpuTime {
       double[] wall = new double[runs];
       long[] bytes = new long[runs];
       long gc0 = gcMillis();
+      long p0 = processCpuNanos();
       for (int i = 0; i < runs; i++) {
         long c0 = threads.getCurrentThreadCpuTime();
         long a0 = threads.getThreadAllocatedBytes(id);
@@ -53,19 +61,21 @@ public final class CpuTime {
         bytes[i] = threads.getThreadAllocatedBytes(id) - a0;
       }
       double gc = (gcMillis() - gc0) / (double) runs;
+      double process = (processCpuNanos() - p0) / 1e6 / runs;
       Arrays.sort(cpu);
       Arrays.sort(wall);
       Arrays.sort(bytes);
       System.out.printf(
           "%-24s cpu ms/op: min %.1f median %.1f max %.1f | wall ms/op median %.1f |"
-              + " allocated MB/op median %.1f | GC ms/op mean %.1f%n",
+              + " allocated MB/op median %.1f | GC ms/op mean %.1f | process cpu ms/op mean %.1f%n",
           scenario,
           cpu[0],
           cpu[runs / 2],
           cpu[runs - 1],
           wall[runs / 2],
           bytes[runs / 2] / 1e6,
-          gc);
+          gc,
+          process);
     }
   }
 }
