@@ -16,27 +16,19 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameStreamException;
 import io.netty.util.ReferenceCountUtil;
-import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The downstream end of the proxy: routes each request and runs it as an {@link Exchange}, either
@@ -199,7 +191,13 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     } else {
       String upgrade = http2 ? null : WebSocketUpgrade.requested(request);
       UpstreamAttempts attempts =
-          new UpstreamAttempts(route, request, target, clientIp(), scheme(), upgrade);
+          new UpstreamAttempts(
+              route,
+              request,
+              target,
+              Forwarding.clientIp(ctx.channel()),
+              Forwarding.scheme(ctx.channel()),
+              upgrade);
       UpstreamAttempts.Attempt first = attempts.attempt(backend);
       if (first == null) {
         respondLocally(HttpResponseStatus.SERVICE_UNAVAILABLE, "no healthy upstream", false);
@@ -221,69 +219,21 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
       UpstreamAttempts.Attempt first,
       HttpHeaders cors) {
     UpstreamPool pool = proxy.upstreams().forLoop(ctx.channel().eventLoop());
-    List<MirrorExchange> mirrors = List.of();
-    for (RouteOptions.Mirror mirror : route.options().mirrors()) {
-      InetSocketAddress endpoint;
-      if (mirror.sample(ThreadLocalRandom.current())
-          && mirror.upstream().brokenTls() == null
-          && (endpoint = mirror.upstream().nextEndpoint()) != null) {
-        if (mirrors.isEmpty()) {
-          mirrors = new ArrayList<>(2);
-        }
-        // The copy carries the rule's request filters, not a backend's.
-        MirrorExchange m =
-            new MirrorExchange(
-                pool,
-                UpstreamPool.key(mirror.upstream(), endpoint),
-                attempts.upstreamRequest(List.of(route.filters())));
-        mirrors.add(m);
-        m.start();
-      }
-    }
-    boolean chunkedAllowed = http2 || !request.protocolVersion().equals(HttpVersion.HTTP_1_0);
     ProxyExchange exchange =
-        new ProxyExchange(
-            this,
-            ctx,
-            pool,
-            attempts,
-            first,
-            route.options(),
-            new ClientTerms(
-                keepAlive,
-                chunkedAllowed,
-                request.method().equals(HttpMethod.HEAD),
-                attempts.upgrade()),
-            cors,
-            isBodiless(request),
-            IDEMPOTENT.contains(request.method()),
-            mirrors);
+        Forwarding.exchange(
+            this, ctx, pool, request, route, attempts, first, cors, keepAlive, http2);
     current = exchange;
     exchange.start();
   }
 
-  private static final Set<HttpMethod> IDEMPOTENT =
-      Set.of(
-          HttpMethod.GET,
-          HttpMethod.HEAD,
-          HttpMethod.OPTIONS,
-          HttpMethod.TRACE,
-          HttpMethod.PUT,
-          HttpMethod.DELETE);
-
-  /** Whether the request has no body: only such requests can be sent again on a retry. */
-  private boolean isBodiless(HttpRequest request) {
-    if (request instanceof FullHttpRequest full) {
-      return !full.content().isReadable() && full.trailingHeaders().isEmpty();
-    }
-    return !http2
-        && !HttpUtil.isTransferEncodingChunked(request)
-        && HttpUtil.getContentLength(request, 0L) == 0;
-  }
-
   private void redirect(HttpFilter.RequestRedirect filter, RouteRequest routing) {
     String location =
-        RedirectLocation.build(filter, scheme(), routing.host(), listener.port(), routing.target());
+        RedirectLocation.build(
+            filter,
+            Forwarding.scheme(ctx.channel()),
+            routing.host(),
+            listener.port(),
+            routing.target());
     FullHttpResponse response = LocalResponses.redirect(filter.statusCode(), location);
     ProxyHeaders.markClose(response, keepAlive);
     start(new LocalExchange(this, ctx.writeAndFlush(response), keepAlive), false);
@@ -366,19 +316,6 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     if (ctx.channel().config().isAutoRead() != want) {
       ctx.channel().config().setAutoRead(want);
     }
-  }
-
-  /** The scheme the client used: https when the connection was terminated by an HTTPS listener. */
-  private String scheme() {
-    return TlsSession.of(ctx.channel()) == null ? "http" : "https";
-  }
-
-  private String clientIp() {
-    if (ctx.channel().remoteAddress() instanceof InetSocketAddress address
-        && address.getAddress() != null) {
-      return address.getAddress().getHostAddress();
-    }
-    return "unknown";
   }
 
   @Override
