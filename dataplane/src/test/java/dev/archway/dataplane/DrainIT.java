@@ -153,6 +153,9 @@ class DrainIT {
 
     for (CompletableFuture<HttpResponse<String>> response : http1) {
       assertThat(response.join().statusCode()).isEqualTo(200);
+      // The drain began after the request was sent: the response still tells the client that the
+      // connection ends with it.
+      assertThat(response.join().headers().firstValue("connection")).hasValue("close");
     }
     assertThat(http2.join().status()).isEqualTo(200);
     closing.join();

@@ -155,6 +155,11 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
     response.onMessage(message, attempt);
   }
 
+  /** Whether the client connection is draining: it closes once this exchange is over. */
+  boolean draining() {
+    return handler.draining();
+  }
+
   /** The response is about to reach the client: the try's deadline no longer applies. */
   void responseStarting() {
     timers.cancelTry();

@@ -256,6 +256,11 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /** Whether a drain began: the connection closes after the current exchange. */
+  boolean draining() {
+    return draining;
+  }
+
   /** Called by the exchange once its response is written and its request fully read. */
   void exchangeDone(ChannelFuture lastWrite, boolean close) {
     current = null;

@@ -119,7 +119,10 @@ final class ResponseRelay {
     boolean lengthKnown =
         response.headers().contains(HttpHeaderNames.CONTENT_LENGTH) || !bodyExpected;
     // An HTTP/1.0 client cannot read chunks: a body of unknown length ends with the connection.
-    closeClient = !client.keepAlive() || (!lengthKnown && !client.chunkedAllowed());
+    // A drain that began while the request was under way closes the connection after it, so the
+    // response says so (Connection: close) rather than leaving the client to find out.
+    closeClient =
+        !client.keepAlive() || exchange.draining() || (!lengthKnown && !client.chunkedAllowed());
     HttpResponse head =
         ProxyHeaders.downstreamResponse(
             response, attempt.filters(), !closeClient, client.chunkedAllowed(), bodyExpected);
