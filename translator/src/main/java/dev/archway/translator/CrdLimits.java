@@ -36,7 +36,19 @@ final class CrdLimits {
   // apis/v1/shared_types.go HTTPHeaderName (and GRPCRoute's GRPCHeaderName): an RFC 7230 token.
   static final Pattern HEADER_NAME = Pattern.compile("^[A-Za-z0-9!#$%&'*+\\-.^_`|~]+$");
 
+  // apis/v1/shared_types.go SectionName, which rule names use: a DNS subdomain.
+  private static final Pattern SECTION_NAME =
+      Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
+
   private CrdLimits() {}
+
+  /** A rule's optional name (HTTPRouteRule.Name, GRPCRouteRule.Name): a DNS subdomain. */
+  static void ruleName(String name, String at, List<RuleProblem> problems) {
+    if (name != null && (name.length() > 253 || !SECTION_NAME.matcher(name).matches())) {
+      problems.add(
+          unsupported(at + ": \"" + name + "\" (expected: a lower-case DNS subdomain name)"));
+    }
+  }
 
   /** A problem when a list holds more than {@code max} items, else null. */
   static RuleProblem tooMany(List<?> list, int max, String field) {

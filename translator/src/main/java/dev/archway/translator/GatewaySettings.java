@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewaySpecAddress;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.LocalParametersReference;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.SecretObjectReference;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -53,6 +54,38 @@ final class GatewaySettings {
    */
   private static void addresses(GatewayContext gw, GatewaySpec spec) {
     var addresses = nonNull(spec.getAddresses());
+    if (addresses.size() > 16) {
+      // CRD maxItems: an API server would refuse the Gateway.
+      reject(
+          gw,
+          GatewayConditionReason.INVALID,
+          "spec.addresses: " + addresses.size() + " entries (expected: at most 16)");
+      return;
+    }
+    // CEL: IPAddress values unique, Hostname values unique.
+    Map<String, Integer> seen = new HashMap<>();
+    for (int i = 0; i < addresses.size() && gw.notAcceptedReason == null; i++) {
+      GatewaySpecAddress a = addresses.get(i);
+      String type = Objects.requireNonNullElse(a.getType(), "IPAddress");
+      String value = Objects.requireNonNullElse(a.getValue(), "");
+      if (!value.isEmpty() && (type.equals("IPAddress") || type.equals("Hostname"))) {
+        Integer first = seen.putIfAbsent(type + "/" + value, i);
+        if (first != null) {
+          reject(
+              gw,
+              GatewayConditionReason.INVALID,
+              "spec.addresses["
+                  + i
+                  + "].value: \""
+                  + value
+                  + "\" is also spec.addresses["
+                  + first
+                  + "] (expected: each "
+                  + type
+                  + " value once)");
+        }
+      }
+    }
     for (int i = 0; i < addresses.size() && gw.notAcceptedReason == null; i++) {
       GatewaySpecAddress a = addresses.get(i);
       String at = "spec.addresses[" + i + "]";

@@ -109,6 +109,7 @@ final class GrpcCompiler {
       List<RuleProblem> backendProblems) {
     String at = "spec.rules[" + index + "]";
     List<GRPCRouteMatch> specMatches = nonNull(rule.getMatches());
+    CrdLimits.ruleName(rule.getName(), at + ".name", problems);
     CrdLimits.tooMany(specMatches, CrdLimits.MAX_MATCHES, at + ".matches", problems);
     CrdLimits.tooMany(
         nonNull(rule.getBackendRefs()), CrdLimits.MAX_BACKEND_REFS, at + ".backendRefs", problems);

@@ -177,6 +177,7 @@ final class Listeners {
       wellFormed &= ListenerTls.validate(l);
     }
     wellFormed &= validateNamespaces(l);
+    wellFormed &= withinBounds(l);
     if (supported) {
       resolveKinds(l);
     }
@@ -184,6 +185,28 @@ final class Listeners {
     if (l.attachable) {
       ListenerTls.resolve(l, index, now);
     }
+  }
+
+  /** The CRD's maxItems on a listener: allowedRoutes.kinds (8) and tls.certificateRefs (64). */
+  private static boolean withinBounds(ListenerContext l) {
+    boolean ok = true;
+    AllowedRoutes allowed = l.spec.getAllowedRoutes();
+    int kinds = allowed == null ? 0 : nonNull(allowed.getKinds()).size();
+    if (kinds > 8) {
+      l.reject(
+          ListenerConditionReason.UNSUPPORTED_VALUE,
+          l.field("allowedRoutes.kinds") + ": " + kinds + " entries (expected: at most 8)");
+      ok = false;
+    }
+    int certificates =
+        l.spec.getTls() == null ? 0 : nonNull(l.spec.getTls().getCertificateRefs()).size();
+    if (certificates > 64) {
+      l.reject(
+          ListenerConditionReason.UNSUPPORTED_VALUE,
+          l.field("tls.certificateRefs") + ": " + certificates + " entries (expected: at most 64)");
+      ok = false;
+    }
+    return ok;
   }
 
   private static boolean validateNamespaces(ListenerContext l) {

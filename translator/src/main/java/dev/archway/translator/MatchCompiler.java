@@ -77,6 +77,16 @@ final class MatchCompiler {
         problems.add(unsupported(qat + ".name: missing (expected: a query parameter name)"));
         continue;
       }
+      if (!HEADER_NAME.matcher(q.getName()).matches() || q.getName().length() > 256) {
+        // apis/v1/httproute_types.go HTTPHeaderName pattern, which query names share.
+        problems.add(
+            unsupported(
+                qat
+                    + ".name: \""
+                    + q.getName()
+                    + "\" (expected: a name of token characters, as for HTTP headers)"));
+        continue;
+      }
       StringMatchType type = stringType(q.getType(), q.getValue(), qat, problems);
       // Query parameter names are compared exactly; of equal names only the first counts.
       if (type != null && queryNames.add(q.getName())) {

@@ -130,6 +130,7 @@ final class RouteCompiler {
       List<RuleProblem> backendProblems) {
     String at = "spec.rules[" + index + "]";
     List<HTTPRouteMatch> specMatches = nonNull(rule.getMatches());
+    CrdLimits.ruleName(rule.getName(), at + ".name", problems);
     CrdLimits.tooMany(specMatches, CrdLimits.MAX_MATCHES, at + ".matches", problems);
     CrdLimits.tooMany(
         nonNull(rule.getBackendRefs()), CrdLimits.MAX_BACKEND_REFS, at + ".backendRefs", problems);
