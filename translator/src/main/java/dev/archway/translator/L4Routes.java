@@ -180,7 +180,16 @@ final class L4Routes {
       }
       for (int i = 0; i < spec.hostnames().size() && routeProblem == null; i++) {
         String h = spec.hostnames().get(i);
-        if (!Hostnames.isValid(h)) {
+        if (Protocols.TLS_ROUTE.equals(kind) && BackendValidation.isIpAddress(h)) {
+          // CEL on TLSRoute spec.hostnames: "Hostnames cannot contain an IP" (SNI carries names).
+          routeProblem =
+              unsupported(
+                  "spec.hostnames["
+                      + i
+                      + "]: \""
+                      + h
+                      + "\" is an IP address (expected: a DNS name)");
+        } else if (!Hostnames.isValid(h)) {
           routeProblem =
               unsupported(
                   "spec.hostnames["
