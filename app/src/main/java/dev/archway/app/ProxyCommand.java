@@ -72,6 +72,15 @@ final class ProxyCommand implements Callable<Integer> {
   String adminAddress;
 
   @Option(
+      names = "--health-address",
+      defaultValue = "0.0.0.0:19003",
+      paramLabel = "HOST:PORT",
+      description =
+          "/healthz and /readyz only, for the kubelet's probes; \"none\" to disable"
+              + " (default: ${DEFAULT-VALUE}).")
+  String healthAddress;
+
+  @Option(
       names = "--workers",
       defaultValue = "0",
       paramLabel = "N",
@@ -104,12 +113,28 @@ final class ProxyCommand implements Callable<Integer> {
       dataPlane.close();
       return 1;
     }
+    ProxyAdmin health = null;
+    if (!healthAddress.equals("none")) {
+      try {
+        health =
+            ProxyAdmin.startHealth(
+                Addresses.parse(healthAddress, "--health-address"), client, dataPlane);
+      } catch (IOException | IllegalArgumentException e) {
+        System.err.println("error: health port cannot listen on " + healthAddress + ": " + e);
+        admin.close();
+        client.close();
+        dataPlane.close();
+        return 1;
+      }
+    }
+    ProxyAdmin healthServer = health;
     LOG.info(
-        "proxy {} for Gateway {} syncing from {}; admin API on http://{}",
+        "proxy {} for Gateway {} syncing from {}; admin API on http://{}; health on {}",
         proxyName,
         gateway,
         controller,
-        adminAddress);
+        adminAddress,
+        healthAddress);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -119,6 +144,9 @@ final class ProxyCommand implements Callable<Integer> {
                   client.close();
                   dataPlane.close(); // fails readiness, drains in-flight requests
                   admin.close();
+                  if (healthServer != null) {
+                    healthServer.close();
+                  }
                   stopped.countDown();
                 },
                 "archway-shutdown"));

@@ -16,6 +16,8 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Service;
@@ -63,6 +65,19 @@ public final class ProxyModel {
   /** Selects every object this model produces, in any namespace (used to prune). */
   public static final Map<String, String> MANAGED =
       Map.of(NAME_LABEL, "archway-proxy", COMPONENT_LABEL, "proxy", MANAGED_BY_LABEL, MANAGED_BY);
+
+  /** Where the proxy's config sync certificate is mounted ({@code archway proxy --tls-dir}). */
+  public static final String TLS_DIR = "/etc/archway/tls";
+
+  /**
+   * The proxy's health port ({@code archway proxy --health-address}): {@code /healthz} and {@code
+   * /readyz} only, for the kubelet's probes. The admin API stays on loopback. A listener cannot use
+   * this port.
+   */
+  public static final int HEALTH_PORT = 19003;
+
+  /** The image's user and group (Dockerfile); the group may read the mounted key. */
+  private static final long PROXY_GROUP = 65532L;
 
   private static final String CONTAINER = "proxy";
   private static final int MAX_NAME = 63;
@@ -136,10 +151,14 @@ public final class ProxyModel {
             .endMetadata()
             .withNewSpec()
             .withServiceAccountName(name)
+            // The data plane holds no Kubernetes credentials: its configuration and certificate
+            // come from the controller (config sync, the Secret below).
+            .withAutomountServiceAccountToken(false)
             // The proxy binds the listeners' own ports, some below 1024, without root or
             // capabilities (a safe sysctl since Kubernetes 1.22).
             .withNewSecurityContext()
             .withRunAsNonRoot(true)
+            .withFsGroup(PROXY_GROUP)
             .addNewSysctl("net.ipv4.ip_unprivileged_port_start", "0")
             .withNewSeccompProfile()
             .withType("RuntimeDefault")
@@ -150,6 +169,15 @@ public final class ProxyModel {
             .withName("tmp")
             .withNewEmptyDir()
             .endEmptyDir()
+            .endVolume()
+            // The client certificate for config sync, written by the controller (group-readable
+            // only: the files belong to root and fsGroup).
+            .addNewVolume()
+            .withName("tls")
+            .withNewSecret()
+            .withSecretName(tlsSecretName(gatewayName))
+            .withDefaultMode(0440)
+            .endSecret()
             .endVolume()
             .withContainers(
                 new ContainerBuilder()
@@ -177,9 +205,17 @@ public final class ProxyModel {
                     .addAllToEnv(logLevel(infra))
                     .withPorts(containerPorts(gateway))
                     .withResources(resources(infra))
+                    .withStartupProbe(probe("/healthz", 2, 30))
+                    .withLivenessProbe(probe("/healthz", 10, 3))
+                    .withReadinessProbe(probe("/readyz", 5, 2))
                     .addNewVolumeMount()
                     .withName("tmp")
                     .withMountPath("/tmp")
+                    .endVolumeMount()
+                    .addNewVolumeMount()
+                    .withName("tls")
+                    .withMountPath(TLS_DIR)
+                    .withReadOnly(true)
                     .endVolumeMount()
                     .withNewSecurityContext()
                     .withAllowPrivilegeEscalation(false)
@@ -243,6 +279,28 @@ public final class ProxyModel {
     return base + "-" + hash;
   }
 
+  /**
+   * The Secret with the proxy's config sync certificate ({@code tls.crt}, {@code tls.key}, {@code
+   * ca.crt}), which the controller writes in the Gateway's namespace: {@code
+   * archway-<gateway>-proxy-tls}.
+   */
+  public static String tlsSecretName(String gatewayName) {
+    return resourceName(gatewayName) + "-proxy-tls";
+  }
+
+  /** An HTTP probe of the health port (never the admin API, which listens on loopback only). */
+  private static Probe probe(String path, int periodSeconds, int failureThreshold) {
+    return new ProbeBuilder()
+        .withNewHttpGet()
+        .withPath(path)
+        .withPort(new IntOrString(HEALTH_PORT))
+        .endHttpGet()
+        .withPeriodSeconds(periodSeconds)
+        .withTimeoutSeconds(2)
+        .withFailureThreshold(failureThreshold)
+        .build();
+  }
+
   private static ObjectMeta meta(
       String namespace,
       String name,
@@ -265,6 +323,8 @@ public final class ProxyModel {
     args.add("proxy");
     args.add("--controller=" + settings.controllerAddress());
     args.add("--gateway=" + namespace + "/" + gatewayName);
+    args.add("--tls-dir=" + TLS_DIR);
+    args.add("--health-address=0.0.0.0:" + HEALTH_PORT);
     if (infra.workerThreads() != null) {
       args.add("--workers=" + infra.workerThreads());
     }

@@ -142,6 +142,36 @@ class ProxyModelTest {
   }
 
   @Test
+  void podHoldsNoApiCredentialsMountsItsSyncCertificateAndIsProbedOnTheHealthPort() {
+    GatewayIr gateway =
+        new GatewayIr(
+            "gateway/default/web",
+            "0.0.0.0",
+            List.of(new HttpListener("gateway/default/web/port/80", 80, List.of())));
+    var pod = ProxyModel.desired(gateway, "uid-1", SETTINGS).deployment().getSpec().getTemplate();
+    assertThat(pod.getSpec().getAutomountServiceAccountToken()).isFalse();
+    assertThat(pod.getSpec().getVolumes())
+        .filteredOn(v -> v.getSecret() != null)
+        .singleElement()
+        .satisfies(
+            v -> assertThat(v.getSecret().getSecretName()).isEqualTo("archway-web-proxy-tls"));
+    var container = pod.getSpec().getContainers().getFirst();
+    assertThat(container.getArgs())
+        .contains("--tls-dir=" + ProxyModel.TLS_DIR, "--health-address=0.0.0.0:19003");
+    assertThat(container.getVolumeMounts())
+        .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo(ProxyModel.TLS_DIR));
+    for (var probe :
+        List.of(
+            container.getStartupProbe(),
+            container.getLivenessProbe(),
+            container.getReadinessProbe())) {
+      assertThat(probe.getHttpGet().getPort().getIntVal()).isEqualTo(ProxyModel.HEALTH_PORT);
+    }
+    assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+    assertThat(ProxyModel.tlsSecretName("web.example")).endsWith("-proxy-tls").hasSizeLessThan(80);
+  }
+
+  @Test
   void rejectsANameThatIsNotAGateway() {
     assertThatThrownBy(
             () -> ProxyModel.desired(new GatewayIr("service/a/b", null, List.of()), "u", SETTINGS))
