@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * HTTP/1.1: Http1ServerCodec → Http1TimeoutHandler → HttpServerExpectContinueHandler → ProxyHandler
  * HTTP/2:   Http2FrameCodec → IdleStateHandler → Http2MultiplexHandler → Http2DrainHandler
- *             per stream: Http2StreamFrameToHttpObjectCodec → ProxyHandler
+ *             per stream: Http2StreamFrameToHttpObjectCodec → Http2StreamIdleHandler → ProxyHandler
  * </pre>
  */
 public final class ServerPipelines {

@@ -26,6 +26,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
@@ -36,6 +37,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -172,6 +174,59 @@ class EdgeLimitsIT {
   }
 
   /** Drops whatever arrives. */
+  @Test
+  void aSilentHttp2StreamIsResetAndItsConnectionGoesOn() throws Exception {
+    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    try {
+      Channel connection =
+          new Bootstrap()
+              .group(group)
+              .channel(NioSocketChannel.class)
+              .handler(
+                  new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                      ch.pipeline().addLast(Http2FrameCodecBuilder.forClient().build());
+                      ch.pipeline().addLast(new Http2MultiplexHandler(new Discard()));
+                    }
+                  })
+              .connect(new InetSocketAddress("127.0.0.1", port))
+              .syncUninterruptibly()
+              .channel();
+      // A request whose body never comes: headers without END_STREAM, then silence.
+      Http2StreamChannel silent =
+          new Http2StreamChannelBootstrap(connection).handler(new Discard()).open().sync().getNow();
+      DefaultHttp2Headers upload = new DefaultHttp2Headers();
+      upload.method("POST").path("/upload").scheme("http").authority("a");
+      silent.writeAndFlush(new DefaultHttp2HeadersFrame(upload, false));
+
+      assertThat(silent.closeFuture().await(5, TimeUnit.SECONDS)).isTrue();
+      assertThat(connection.isActive()).isTrue();
+      CompletableFuture<String> status = new CompletableFuture<>();
+      Http2StreamChannel next =
+          new Http2StreamChannelBootstrap(connection)
+              .handler(
+                  new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                      if (msg instanceof Http2HeadersFrame frame) {
+                        status.complete(String.valueOf(frame.headers().status()));
+                      }
+                      ReferenceCountUtil.release(msg);
+                    }
+                  })
+              .open()
+              .sync()
+              .getNow();
+      DefaultHttp2Headers get = new DefaultHttp2Headers();
+      get.method("GET").path("/after").scheme("http").authority("a");
+      next.writeAndFlush(new DefaultHttp2HeadersFrame(get, true));
+      assertThat(status.get(5, TimeUnit.SECONDS)).isEqualTo("200");
+    } finally {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+  }
+
   private static final class Discard extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
