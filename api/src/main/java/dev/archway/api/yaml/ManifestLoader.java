@@ -49,6 +49,18 @@ public final class ManifestLoader {
     return new LoadResult(snapshot.build(), warnings);
   }
 
+  /**
+   * Loads one file. Reading files one by one lets a caller reuse what it read before for files that
+   * did not change; merging the results in {@link #manifestFiles} order gives the same snapshot as
+   * {@link #load}.
+   */
+  public static LoadResult loadFile(Path file) {
+    List<String> warnings = new ArrayList<>();
+    ResourceSnapshot.Builder snapshot = ResourceSnapshot.builder();
+    readFile(file, snapshot, warnings);
+    return new LoadResult(snapshot.build(), warnings);
+  }
+
   /** The manifest files under the given paths, in a stable order. */
   public static List<Path> manifestFiles(List<Path> paths) {
     List<Path> files = new ArrayList<>();

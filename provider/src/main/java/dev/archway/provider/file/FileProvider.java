@@ -2,7 +2,6 @@ package dev.archway.provider.file;
 
 import dev.archway.api.yaml.LoadResult;
 import dev.archway.api.yaml.ManifestException;
-import dev.archway.api.yaml.ManifestLoader;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
@@ -46,6 +45,7 @@ public final class FileProvider implements AutoCloseable {
   private final Duration settle;
   private final WatchService watcher;
   private final Set<Path> watchedDirectories = new HashSet<>();
+  private final ParsedFiles parsedFiles = new ParsedFiles();
   private final Thread thread;
   private volatile boolean closed;
 
@@ -99,7 +99,7 @@ public final class FileProvider implements AutoCloseable {
 
   private void reload() {
     try {
-      listener.loaded(ManifestLoader.load(paths));
+      listener.loaded(parsedFiles.load(paths));
     } catch (ManifestException e) {
       listener.failed(e);
     } catch (RuntimeException e) {
