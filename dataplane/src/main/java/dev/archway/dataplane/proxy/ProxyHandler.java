@@ -1,14 +1,11 @@
 package dev.archway.dataplane.proxy;
 
-import dev.archway.dataplane.routing.Backend;
 import dev.archway.dataplane.routing.CompiledRoute;
 import dev.archway.dataplane.routing.ListenerKey;
 import dev.archway.dataplane.routing.ListenerRoutes;
 import dev.archway.dataplane.routing.RequestTarget;
-import dev.archway.dataplane.routing.RouteOptions;
 import dev.archway.dataplane.routing.RouteRequest;
 import dev.archway.dataplane.tls.TlsSession;
-import dev.archway.ir.HttpFilter;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -19,7 +16,6 @@ import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -156,55 +152,13 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
       respondLocally(HttpResponseStatus.NOT_FOUND, "no route matched", false);
       return;
     }
-    RouteOptions options = route.options();
-    grpc |= options.grpc();
-    HttpHeaders cors = null;
-    if (options.cors() != null) {
-      String origin = request.headers().get(HttpHeaderNames.ORIGIN);
-      if (Cors.isPreflight(request)) {
-        start(
-            new LocalExchange(
-                this,
-                ctx.writeAndFlush(Cors.preflight(options.cors(), origin, keepAlive)),
-                keepAlive),
-            false);
-        return;
-      }
-      cors = Cors.actualResponseHeaders(options.cors(), origin);
-    }
-    if (route.filters().redirect() != null) {
-      redirect(route.filters().redirect(), routing);
-      return;
-    }
-    Backend backend = route.pickBackend();
-    if (backend == null) {
-      respondLocally(
-          grpc ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.INTERNAL_SERVER_ERROR,
-          "route has no backends",
-          false);
-    } else if (backend.filters().redirect() != null) {
-      redirect(backend.filters().redirect(), routing);
-    } else if (backend.upstream() == null) {
-      respondLocally(HttpResponseStatus.INTERNAL_SERVER_ERROR, "invalid backend", false);
-    } else if (backend.upstream().brokenTls() != null) {
-      respondLocally(HttpResponseStatus.BAD_GATEWAY, "upstream TLS unusable", false);
-    } else {
-      String upgrade = http2 ? null : WebSocketUpgrade.requested(request);
-      UpstreamAttempts attempts =
-          new UpstreamAttempts(
-              route,
-              request,
-              target,
-              Forwarding.clientIp(ctx.channel()),
-              Forwarding.scheme(ctx.channel()),
-              upgrade);
-      UpstreamAttempts.Attempt first = attempts.attempt(backend);
-      if (first == null) {
-        respondLocally(HttpResponseStatus.SERVICE_UNAVAILABLE, "no healthy upstream", false);
-      } else {
-        forward(request, route, attempts, first, cors);
-      }
-    }
+    grpc |= route.options().grpc();
+    RouteServing.serve(
+        this,
+        ctx,
+        proxy,
+        listener.port(),
+        new RouteServing.Matched(request, target, routing, route, keepAlive, grpc, http2));
   }
 
   private static boolean isGrpc(HttpRequest request) {
@@ -212,30 +166,14 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     return type != null && type.regionMatches(true, 0, "application/grpc", 0, 16);
   }
 
-  private void forward(
-      HttpRequest request,
-      CompiledRoute route,
-      UpstreamAttempts attempts,
-      UpstreamAttempts.Attempt first,
-      HttpHeaders cors) {
-    UpstreamPool pool = proxy.upstreams().forLoop(ctx.channel().eventLoop());
-    ProxyExchange exchange =
-        Forwarding.exchange(
-            this, ctx, pool, request, route, attempts, first, cors, keepAlive, http2);
+  /** Starts a forwarded exchange for the current request. */
+  void forwarding(ProxyExchange exchange) {
     current = exchange;
     exchange.start();
   }
 
-  private void redirect(HttpFilter.RequestRedirect filter, RouteRequest routing) {
-    String location =
-        RedirectLocation.build(
-            filter,
-            Forwarding.scheme(ctx.channel()),
-            routing.host(),
-            listener.port(),
-            routing.target());
-    FullHttpResponse response = LocalResponses.redirect(filter.statusCode(), location);
-    ProxyHeaders.markClose(response, keepAlive);
+  /** Answers the current request with a response made here (a redirect, a CORS preflight). */
+  void answer(FullHttpResponse response) {
     start(new LocalExchange(this, ctx.writeAndFlush(response), keepAlive), false);
   }
 
