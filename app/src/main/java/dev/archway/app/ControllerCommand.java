@@ -3,6 +3,8 @@ package dev.archway.app;
 import dev.archway.app.admin.AdminServer;
 import dev.archway.app.runtime.ControllerRunner;
 import dev.archway.app.runtime.StatusStore;
+import dev.archway.app.sync.ControllerSync;
+import dev.archway.app.sync.ProxyCertificates;
 import dev.archway.dataplane.DataPlane;
 import dev.archway.dataplane.DataPlaneOptions;
 import dev.archway.infra.ProxySettings;
@@ -19,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -39,7 +42,8 @@ import picocli.CommandLine.Option;
           + " write their statuses. With --infrastructure host, this process is the data plane:"
           + " each Gateway listens on its own local address from --address-range. With"
           + " --infrastructure kubernetes, each Gateway gets a proxy Deployment, Service and"
-          + " ServiceAccount in its namespace."
+          + " ServiceAccount in its namespace, and its configuration is streamed to the proxies"
+          + " over mutual TLS (--sync-address)."
     })
 final class ControllerCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(ControllerCommand.class);
@@ -122,6 +126,33 @@ final class ControllerCommand implements Callable<Integer> {
   String proxyControllerAddress;
 
   @Option(
+      names = "--sync-address",
+      defaultValue = "0.0.0.0:18000",
+      paramLabel = "HOST:PORT",
+      description =
+          "Where proxies' config sync streams are served, with --infrastructure kubernetes"
+              + " (default: ${DEFAULT-VALUE}).")
+  String syncAddress;
+
+  @Option(
+      names = "--sync-dns-name",
+      paramLabel = "NAME",
+      description =
+          "A further DNS name or IP address for the config sync server's certificate (besides"
+              + " archway-controller.<namespace>.svc[.cluster.local] and the host of"
+              + " --proxy-controller-address); repeatable.")
+  List<String> syncDnsNames = new ArrayList<>();
+
+  @Option(
+      names = "--ca-secret",
+      defaultValue = "archway-ca",
+      paramLabel = "NAME",
+      description =
+          "The Secret in the controller's namespace holding the config sync CA, created if"
+              + " missing (default: ${DEFAULT-VALUE}).")
+  String caSecret;
+
+  @Option(
       names = "--workers",
       defaultValue = "0",
       paramLabel = "N",
@@ -161,6 +192,34 @@ final class ControllerCommand implements Callable<Integer> {
             Duration.ofMinutes(2),
             proxy);
     StatusStore statuses = new StatusStore();
+    ControllerSync sync = null;
+    if (proxy != null) {
+      List<String> names = new ArrayList<>(syncDnsNames);
+      String host = proxy.controllerAddress().replaceFirst(":\\d+$", "");
+      names.addFirst(host.startsWith("[") ? host.substring(1, host.length() - 1) : host);
+      try {
+        sync =
+            ControllerSync.start(
+                client,
+                new ControllerSync.Settings(
+                    namespace,
+                    caSecret,
+                    Addresses.parse(syncAddress, "--sync-address"),
+                    names,
+                    ProxyCertificates.DEFAULT_VALIDITY,
+                    Duration.ofMinutes(5)),
+                Clock.systemUTC(),
+                "archway-controller");
+      } catch (IOException
+          | KubernetesClientException
+          | IllegalArgumentException
+          | IllegalStateException e) {
+        System.err.println("error: config sync cannot start on " + syncAddress + ": " + e);
+        client.close();
+        return 1;
+      }
+    }
+    ControllerSync syncServer = sync;
     // With Kubernetes infrastructure the proxies carry the traffic: no data plane here.
     DataPlane dataPlane =
         proxy != null
@@ -172,10 +231,19 @@ final class ControllerCommand implements Callable<Integer> {
     ControllerRunner runner;
     AdminServer admin;
     try {
-      runner = ControllerRunner.start(client, options, dataPlane, statuses, Clock.systemUTC());
+      runner =
+          ControllerRunner.start(
+              client,
+              options,
+              dataPlane,
+              statuses,
+              Clock.systemUTC(),
+              sync == null ? null : sync.server(),
+              sync == null ? null : sync.certificates());
     } catch (KubernetesProviderException | KubernetesClientException | IllegalArgumentException e) {
       System.err.println("error: " + e.getMessage());
       closeQuietly(dataPlane);
+      closeQuietly(sync);
       client.close();
       return 1;
     }
@@ -187,6 +255,7 @@ final class ControllerCommand implements Callable<Integer> {
       System.err.println("error: admin API cannot listen on " + adminAddress + ": " + e);
       runner.close();
       closeQuietly(dataPlane);
+      closeQuietly(sync);
       client.close();
       return 1;
     }
@@ -207,6 +276,8 @@ final class ControllerCommand implements Callable<Integer> {
                   LOG.info("shutting down");
                   runner.close(); // releases the Lease: a standby takes over at once
                   closeQuietly(dataPlane);
+                  // Proxies keep serving and reconnect (through the Service) to another replica.
+                  closeQuietly(syncServer);
                   admin.close();
                   client.close();
                   stopped.countDown();
@@ -219,6 +290,12 @@ final class ControllerCommand implements Callable<Integer> {
   private static void closeQuietly(DataPlane dataPlane) {
     if (dataPlane != null) {
       dataPlane.close();
+    }
+  }
+
+  private static void closeQuietly(ControllerSync sync) {
+    if (sync != null) {
+      sync.close();
     }
   }
 

@@ -5,6 +5,7 @@ import dev.archway.api.snapshot.ResourceKey;
 import dev.archway.api.snapshot.ResourceSnapshot;
 import dev.archway.api.v1alpha1.ArchwayApi;
 import dev.archway.app.sync.ProxyAcks;
+import dev.archway.app.sync.ProxyCertificates;
 import dev.archway.app.sync.SyncServer;
 import dev.archway.dataplane.ApplyResult;
 import dev.archway.dataplane.DataPlane;
@@ -62,7 +63,10 @@ import org.slf4j.LoggerFactory;
  * process. Each Gateway gets a proxy Deployment, Service and ServiceAccount ({@link ProxyModel}),
  * which the leader applies ({@link InfraApplier}); {@code status.addresses} are read from those
  * Services in the snapshot (the provider watches Services, so a load balancer's address arriving is
- * a change like any other).
+ * a change like any other). With config sync ({@code start(…, SyncServer, ProxyCertificates)}) each
+ * Gateway's slice of the configuration is published to its proxies, a Gateway is {@code Programmed}
+ * once they acknowledged it ({@link ProxyAcks}), and the leader keeps each Gateway's proxy
+ * certificate Secret ({@link ProxyCertificates}).
  */
 public final class ControllerRunner implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ControllerRunner.class);
@@ -121,6 +125,7 @@ public final class ControllerRunner implements AutoCloseable {
   private volatile boolean serving;
   private volatile Duration lastEndpointLatency;
   private volatile SyncServer sync;
+  private volatile ProxyCertificates certificates;
 
   private ControllerRunner(
       KubernetesClient client,
@@ -178,7 +183,23 @@ public final class ControllerRunner implements AutoCloseable {
       StatusStore statuses,
       Clock clock,
       SyncServer sync) {
+    return start(client, options, dataPlane, statuses, clock, sync, null);
+  }
+
+  /**
+   * As above; the leader also keeps each provisioned Gateway's proxy certificate Secret through
+   * {@code certificates} (may be null: the proxies' TLS files then come from elsewhere).
+   */
+  public static ControllerRunner start(
+      KubernetesClient client,
+      Options options,
+      DataPlane dataPlane,
+      StatusStore statuses,
+      Clock clock,
+      SyncServer sync,
+      ProxyCertificates certificates) {
     ControllerRunner runner = new ControllerRunner(client, options, dataPlane, statuses, clock);
+    runner.certificates = certificates;
     if (sync != null) {
       runner.sync = sync;
       sync.onChange(runner::proxiesChanged);
@@ -198,6 +219,9 @@ public final class ControllerRunner implements AutoCloseable {
                   if (runner.infra != null) {
                     runner.infra.setLeader(true);
                   }
+                  if (runner.certificates != null) {
+                    runner.certificates.setLeader(true);
+                  }
                 }
 
                 @Override
@@ -205,6 +229,9 @@ public final class ControllerRunner implements AutoCloseable {
                   runner.writer.setLeader(false);
                   if (runner.infra != null) {
                     runner.infra.setLeader(false);
+                  }
+                  if (runner.certificates != null) {
+                    runner.certificates.setLeader(false);
                   }
                 }
               });
@@ -326,6 +353,7 @@ public final class ControllerRunner implements AutoCloseable {
   private void provision(ResourceSnapshot snapshot, SnapshotUpdate update, Instant now) {
     TranslationResult result = Translator.translate(snapshot, facts.withNow(now));
     List<ProxyResources> desired = new ArrayList<>();
+    List<ProxyCertificates.Target> tls = new ArrayList<>();
     Map<String, List<String>> addresses = new HashMap<>();
     for (GatewayIr gateway : result.config().gateways()) {
       String[] parts = gateway.name().split("/", 3);
@@ -336,6 +364,13 @@ public final class ControllerRunner implements AutoCloseable {
       ProxyResources resources =
           ProxyModel.desired(gateway, source.get().getMetadata().getUid(), proxy);
       desired.add(resources);
+      tls.add(
+          new ProxyCertificates.Target(
+              parts[1],
+              parts[2],
+              source.get().getMetadata().getUid(),
+              ProxyModel.tlsSecretName(parts[2]),
+              resources.deployment().getSpec().getSelector().getMatchLabels()));
       snapshot
           .find(Service.class, resources.namespace(), resources.name())
           .map(ProxyModel::addresses)
@@ -356,6 +391,9 @@ public final class ControllerRunner implements AutoCloseable {
     StatusStore.View view = statuses.publish(snapshot, result, now);
     writer.submit(result.statuses());
     infra.submit(desired);
+    if (certificates != null) {
+      certificates.submit(tls);
+    }
     LOG.info(
         "configuration translated ({} gateways provisioned; {}){}",
         desired.size(),
@@ -420,6 +458,9 @@ public final class ControllerRunner implements AutoCloseable {
     writer.setLeader(false);
     if (infra != null) {
       infra.close();
+    }
+    if (certificates != null) {
+      certificates.close();
     }
     if (election != null) {
       election.close();

@@ -53,7 +53,8 @@ import org.slf4j.LoggerFactory;
  * version.
  *
  * <p>A Gateway is programmed ({@link #unacknowledged()} does not list it) when at least one proxy
- * is subscribed and every subscribed proxy acknowledged its current content.
+ * is subscribed and every subscribed proxy acknowledged its current content (endpoint-only changes
+ * aside: they do not make a programmed Gateway unprogrammed while the proxies take them).
  */
 public final class SyncServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SyncServer.class);
@@ -80,8 +81,8 @@ public final class SyncServer implements AutoCloseable {
    * One Gateway's sync state.
    *
    * @param version the latest version
-   * @param contentVersion the version its configuration last changed at (a version bump for a
-   *     reconnecting proxy keeps it)
+   * @param contentVersion the version its configuration last changed at other than in endpoints (an
+   *     endpoint-only change, and a version bump for a reconnecting proxy keeps it)
    * @param proxies the subscribed proxies, by name
    */
   public record GatewayStatus(long version, long contentVersion, List<ProxyStatus> proxies) {
@@ -212,8 +213,14 @@ public final class SyncServer implements AutoCloseable {
     if (config.equals(state.config)) {
       return;
     }
+    // An endpoint-only change does not make the Gateway unprogrammed while its proxies take it:
+    // its listeners and routes are in place (Programmed would flap at every EndpointSlice change).
+    boolean endpointsOnly =
+        state.config != null && GatewayConfigs.endpointDelta(state.config, config).isPresent();
     state.version++;
-    state.contentVersion = state.version;
+    if (!endpointsOnly) {
+      state.contentVersion = state.version;
+    }
     state.config = config;
     for (ProxyStream stream : state.streams.values()) {
       send(state, stream);
@@ -341,6 +348,10 @@ public final class SyncServer implements AutoCloseable {
         state.version = subscribe.lastVersion() + 1; // the content stays; see the class comment
       }
       send(state, stream);
+    } else if (subscribe.lastVersion() > state.version) {
+      // Nothing published yet (a restarted controller still listing): the first version
+      // published must be above what the proxy serves, or it would reject it.
+      state.version = subscribe.lastVersion();
     }
     return true;
   }

@@ -7,11 +7,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.archway.app.runtime.ControllerRunner;
 import dev.archway.app.runtime.StatusStore;
+import dev.archway.app.sync.ControllerSync;
 import dev.archway.infra.ProxySettings;
 import dev.archway.provider.kubernetes.Debounce;
 import dev.archway.provider.kubernetes.LeaderElection;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -38,8 +39,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The Helm chart (deploy/helm/archway), rendered by {@code helm template} (built by
  * hack/helm/build.sh), applies to a real API server; and its RBAC is enough, and no more than
  * needed: a controller authenticated as the chart's ServiceAccount (by impersonation) watches
- * everything, writes statuses, holds its Lease and provisions a Gateway's proxy, but may not read
- * Pods or write Secrets.
+ * everything, writes statuses, holds its Lease, keeps the config sync CA and a Gateway's proxy
+ * certificate in Secrets and provisions the Gateway's proxy, but may not read Pods or delete
+ * Secrets.
  */
 @ExtendWith(TestCluster.class)
 class HelmIT {
@@ -49,6 +51,7 @@ class HelmIT {
   private KubernetesClient admin;
   private KubernetesClient asController;
   private ControllerRunner runner;
+  private ControllerSync sync;
 
   @BeforeEach
   void setUp() {
@@ -59,6 +62,9 @@ class HelmIT {
   void tearDown() {
     if (runner != null) {
       runner.close();
+    }
+    if (sync != null) {
+      sync.close();
     }
     if (asController != null) {
       asController.close();
@@ -152,26 +158,29 @@ class HelmIT {
         .ignoreExceptions()
         .until(() -> asController.resources(Gateway.class).inAnyNamespace().list() != null);
 
-    // Least privilege: no Pods, no Secret writes.
+    // Least privilege: no Pods; Secrets are written (the sync CA, proxy certificates) but never
+    // deleted.
     assertThatThrownBy(() -> asController.pods().inAnyNamespace().list())
         .isInstanceOf(KubernetesClientException.class)
         .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(403));
-    assertThatThrownBy(
-            () ->
-                asController
-                    .resource(
-                        new SecretBuilder()
-                            .withNewMetadata()
-                            .withNamespace(ns)
-                            .withName("x")
-                            .endMetadata()
-                            .build())
-                    .create())
+    assertThatThrownBy(() -> asController.secrets().inNamespace(ns).withName("x").delete())
         .isInstanceOf(KubernetesClientException.class)
         .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(403));
 
     admin.resource(Fixtures.archwayClass(className)).create();
     admin.resource(Fixtures.gateway(ns, "gw", className)).create();
+    sync =
+        ControllerSync.start(
+            asController,
+            new ControllerSync.Settings(
+                ns,
+                "archway-ca",
+                new InetSocketAddress("127.0.0.1", 0),
+                List.of("127.0.0.1"),
+                Duration.ofDays(30),
+                Duration.ofMinutes(5)),
+            Clock.systemUTC(),
+            "archway-controller");
     runner =
         ControllerRunner.start(
             asController,
@@ -189,7 +198,9 @@ class HelmIT {
                 ProxySettings.defaults("archway-controller." + ns + ".svc:18000")),
             null,
             new StatusStore(),
-            Clock.systemUTC());
+            Clock.systemUTC(),
+            sync.server(),
+            sync.certificates());
     await()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
@@ -203,7 +214,13 @@ class HelmIT {
               assertThat(admin.apps().deployments().inNamespace(ns).withName("archway-gw").get())
                   .as("proxy Deployment, applied as the controller's ServiceAccount")
                   .isNotNull();
+              assertThat(admin.secrets().inNamespace(ns).withName("archway-gw-proxy-tls").get())
+                  .as("proxy certificate Secret, applied as the controller's ServiceAccount")
+                  .isNotNull();
             });
     assertThat(runner.isLeader()).isTrue();
+    assertThat(admin.secrets().inNamespace(ns).withName("archway-ca").get())
+        .as("sync CA Secret, created as the controller's ServiceAccount")
+        .isNotNull();
   }
 }

@@ -114,6 +114,8 @@ class ConfigSyncTest {
     assertThat(p1.client().fullUpdates()).isEqualTo(1);
 
     sync.server.publish(sync.config(null, b));
+    // Endpoints only: the Gateway stays programmed while the proxy takes them.
+    assertThat(sync.server.unacknowledged()).doesNotContainKey(SyncFixture.GATEWAY);
     await().atMost(WAIT).until(() -> p1.client().deltaUpdates() == 1);
     await()
         .atMost(WAIT)
@@ -174,6 +176,31 @@ class ConfigSyncTest {
     assertThat(p1.client().appliedVersion()).isGreaterThan(before);
     assertThat(p1.get(sync.gatewayPort)).isEqualTo("b");
     assertThat(p2.get(sync.gatewayPort)).isEqualTo("b");
+  }
+
+  @Test
+  void aProxyThatReconnectsBeforeTheRestartedControllerPublishesGetsAVersionAboveItsOwn()
+      throws Exception {
+    Proxy p1 = sync.proxy("p1", "127.0.0.2");
+    sync.server.publish(sync.config(null, a));
+    sync.server.publish(sync.config(null, a, b));
+    await().atMost(WAIT).until(() -> p1.client().appliedVersion() == 2);
+
+    sync.server.close();
+    sync.startServer(sync.syncPort);
+    // The proxy is subscribed before the new controller has anything to publish.
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                sync.server.status().containsKey(SyncFixture.GATEWAY)
+                    && !sync.server.status().get(SyncFixture.GATEWAY).proxies().isEmpty());
+    sync.server.publish(sync.config(null, b));
+    await()
+        .atMost(WAIT)
+        .until(() -> !sync.server.unacknowledged().containsKey(SyncFixture.GATEWAY));
+    assertThat(p1.client().appliedVersion()).isGreaterThan(2);
+    assertThat(p1.get(sync.gatewayPort)).isEqualTo("b");
   }
 
   @Test
