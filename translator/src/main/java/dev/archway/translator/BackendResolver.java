@@ -42,6 +42,14 @@ final class BackendResolver {
   private final ResourceIndex index;
   private final Map<String, Destination> destinations = new HashMap<>();
 
+  /**
+   * Service ports already resolved to a destination, so that the many routes sending to one Service
+   * do not repeat the lookups and name building.
+   */
+  private final Map<ServiceRef, Destination> resolvedServices = new HashMap<>();
+
+  private record ServiceRef(String namespace, String name, Integer port, AppProtocol forced) {}
+
   /** Upstream TLS from valid BackendTLSPolicies, keyed by {@code namespace/service/port}. */
   private final Map<String, UpstreamTls> upstreamTls = new HashMap<>();
 
@@ -158,6 +166,11 @@ final class BackendResolver {
       String target,
       AppProtocol forced,
       List<RuleProblem> problems) {
+    ServiceRef key = new ServiceRef(namespace, name, port, forced);
+    Destination known = resolvedServices.get(key);
+    if (known != null) {
+      return known;
+    }
     Service svc = index.service(namespace, name).orElse(null);
     if (svc == null) {
       problems.add(notFound(at + ": " + target + " not found"));
@@ -193,9 +206,12 @@ final class BackendResolver {
             + port
             + (protocol == declared ? "" : "/" + protocol.name().toLowerCase(Locale.ROOT));
     UpstreamTls tls = upstreamTls.get(namespace + "/" + name + "/" + port);
-    return destinations.computeIfAbsent(
-        destinationName,
-        n -> new Destination(n, protocol, serviceEndpoints(namespace, name, servicePort), tls));
+    Destination destination =
+        destinations.computeIfAbsent(
+            destinationName,
+            n -> new Destination(n, protocol, serviceEndpoints(namespace, name, servicePort), tls));
+    resolvedServices.put(key, destination);
+    return destination;
   }
 
   private static ServicePort servicePort(List<ServicePort> ports, Integer port) {

@@ -38,7 +38,42 @@ final class Hostnames {
 
   /** Whether a hostname is valid as the CRDs define it. */
   static boolean isValid(String hostname) {
-    return hostname != null && hostname.length() <= 253 && HOSTNAME.matcher(hostname).matches();
+    if (hostname == null || hostname.length() > 253) {
+      return false;
+    }
+    return isDnsName(hostname, hostname.startsWith("*.") ? 2 : 0);
+  }
+
+  /**
+   * Whether {@code h} from {@code start} is labels of {@code [a-z0-9]([-a-z0-9]*[a-z0-9])?} joined
+   * by dots: {@link #HOSTNAME} without the regular expression engine, which allocates on each of
+   * the calls made for every hostname of every route.
+   */
+  private static boolean isDnsName(String h, int start) {
+    int n = h.length();
+    if (start >= n) {
+      return false;
+    }
+    int labelStart = start;
+    for (int i = start; i <= n; i++) {
+      if (i == n || h.charAt(i) == '.') {
+        if (i == labelStart || h.charAt(labelStart) == '-' || h.charAt(i - 1) == '-') {
+          return false; // an empty label, or one that starts or ends with '-'
+        }
+        labelStart = i + 1;
+      } else {
+        char c = h.charAt(i);
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** The CRDs' pattern, kept as the reference the tests compare {@link #isValid} with. */
+  static boolean matchesPattern(String hostname) {
+    return hostname.length() <= 253 && HOSTNAME.matcher(hostname).matches();
   }
 
   static boolean isWildcard(String hostname) {

@@ -366,11 +366,62 @@ final class RouteParents {
     if (timestamp == null || timestamp.isEmpty()) {
       return null;
     }
+    Instant fast = parseSimpleUtc(timestamp);
+    if (fast != null) {
+      return fast;
+    }
     try {
       return Instant.parse(timestamp);
     } catch (DateTimeParseException e) {
       return null;
     }
+  }
+
+  /**
+   * {@code yyyy-MM-ddTHH:mm:ssZ}, the form the API server writes, without the general parser (which
+   * allocates a map per call, once per route); null for anything else, left to {@link
+   * Instant#parse}.
+   */
+  private static Instant parseSimpleUtc(String t) {
+    if (t.length() != 20
+        || t.charAt(4) != '-'
+        || t.charAt(7) != '-'
+        || t.charAt(10) != 'T'
+        || t.charAt(13) != ':'
+        || t.charAt(16) != ':'
+        || t.charAt(19) != 'Z') {
+      return null;
+    }
+    int year = digits(t, 0, 4);
+    int month = digits(t, 5, 2);
+    int day = digits(t, 8, 2);
+    int hour = digits(t, 11, 2);
+    int minute = digits(t, 14, 2);
+    int second = digits(t, 17, 2);
+    if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23) {
+      return null;
+    }
+    if (minute < 0 || minute > 59 || second < 0 || second > 59) {
+      return null;
+    }
+    if (day > java.time.YearMonth.of(year, month).lengthOfMonth()) {
+      return null;
+    }
+    return java.time.LocalDateTime.of(year, month, day, hour, minute, second)
+        .toInstant(java.time.ZoneOffset.UTC);
+  }
+
+  /** The decimal number in {@code s[from, from + count)}, or -1 when it is not all digits. */
+  private static int digits(String s, int from, int count) {
+    int value = 0;
+    for (int i = from; i < from + count; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return value;
   }
 
   static String namespacedName(HasMetadata route) {
