@@ -63,13 +63,15 @@ build() {
   local tmp="${out}.tmp.$$"
   log "building ${name} ..."
   local t0=${SECONDS}
+  # shellcheck disable=SC2034 # OUT is used by the eval'd command
   (cd "${dir}" && OUT="${tmp}" && eval "$*") || { rm -f "${tmp}"; die "building ${name} failed"; }
   mv -f "${tmp}" "${out}"
   printf '%s\n' "${want}" >"${stampf}"
   log "built ${name} in $((SECONDS - t0)) s"
 }
 
-tools_stamp="$(stamp tools/go.mod tools/go.sum $(cd "${CF_DIR}" && find tools -name '*.go' | sort))"
+mapfile -t tools_go < <(cd "${CF_DIR}" && find tools -name '*.go' | sort)
+tools_stamp="$(stamp tools/go.mod tools/go.sum "${tools_go[@]}")"
 coredns_stamp="$(stamp coredns/go.mod coredns/go.sum coredns/main.go)"
 
 # shellcheck disable=SC2016 # $OUT is expanded by build()
