@@ -10,8 +10,10 @@ import dev.archway.ir.DataPlaneConfig;
 import dev.archway.translator.TranslationResult;
 import dev.archway.translator.Translator;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -35,6 +37,11 @@ public final class StandaloneRunner {
   private ResourceSnapshot current;
   private RuntimeFacts facts = RuntimeFacts.NONE;
   private volatile boolean serving;
+  private Map<String, List<String>> lastSummary = Map.of();
+  private Set<String> reportedProblems = Set.of();
+
+  /** Past this, a change is summarized by a count; {@code archway status} has the rest. */
+  private static final int MAX_SUMMARY_LINES = 60;
 
   public StandaloneRunner(DataPlane dataPlane, StatusStore statuses, Clock clock) {
     this.dataPlane = Objects.requireNonNull(dataPlane, "dataPlane");
@@ -93,17 +100,55 @@ public final class StandaloneRunner {
     printSummary(view);
   }
 
-  private static void printSummary(StatusStore.View view) {
-    List<String> lines = StatusSummary.lines(view.statuses());
-    StringBuilder summary = new StringBuilder("configuration applied");
+  /**
+   * Logs what changed: the status lines of each resource whose status is new or different, and
+   * problems not reported before. With thousands of routes, a change to one of them prints a few
+   * lines, not the whole configuration ({@code archway status} shows everything).
+   */
+  private void printSummary(StatusStore.View view) {
+    Map<String, List<String>> blocks = StatusSummary.blocks(view.statuses());
+    List<String> changed = new ArrayList<>();
+    blocks.forEach(
+        (name, lines) -> {
+          if (!lines.equals(lastSummary.get(name))) {
+            changed.addAll(lines);
+          }
+        });
+    long removed = lastSummary.keySet().stream().filter(k -> !blocks.containsKey(k)).count();
+    StringBuilder summary = new StringBuilder("configuration applied: ");
     DataPlaneConfig config = view.config();
-    summary.append(" (").append(config.gateways().size()).append(" gateways)");
-    for (String line : lines) {
-      summary.append(System.lineSeparator()).append("  ").append(line);
+    summary
+        .append(config.gateways().size())
+        .append(" gateways, ")
+        .append(blocks.size())
+        .append(" resources with status, ")
+        .append(changed.isEmpty() ? "no status changed" : "status changed:");
+    changed.stream()
+        .limit(MAX_SUMMARY_LINES)
+        .forEach(line -> summary.append(System.lineSeparator()).append("  ").append(line));
+    if (changed.size() > MAX_SUMMARY_LINES) {
+      summary
+          .append(System.lineSeparator())
+          .append("  ... ")
+          .append(changed.size() - MAX_SUMMARY_LINES)
+          .append(" more lines (archway status shows every status)");
+    }
+    if (removed > 0) {
+      summary.append(System.lineSeparator()).append("  ").append(removed).append(" removed");
     }
     LOG.info("{}", summary);
+    lastSummary = blocks;
+
+    int shown = 0;
+    Set<String> problems = new HashSet<>(view.problems());
     for (String problem : view.problems()) {
-      LOG.warn("not accepted: {}", problem);
+      if (!reportedProblems.contains(problem) && shown++ < MAX_SUMMARY_LINES) {
+        LOG.warn("not accepted: {}", problem);
+      }
     }
+    if (shown > MAX_SUMMARY_LINES) {
+      LOG.warn("... and {} more not accepted (archway status)", shown - MAX_SUMMARY_LINES);
+    }
+    reportedProblems = problems;
   }
 }

@@ -1,6 +1,7 @@
 package dev.archway.app.runtime;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
@@ -24,6 +25,18 @@ public final class StatusSummary {
     List<String> lines = new ArrayList<>();
     statuses.forEach((name, status) -> appendResource(lines, name, status));
     return lines;
+  }
+
+  /** The lines of each resource separately, in the map's order, for showing only what changed. */
+  public static Map<String, List<String>> blocks(Map<String, JsonNode> statuses) {
+    Map<String, List<String>> blocks = new LinkedHashMap<>();
+    statuses.forEach(
+        (name, status) -> {
+          List<String> lines = new ArrayList<>();
+          appendResource(lines, name, status);
+          blocks.put(name, List.copyOf(lines));
+        });
+    return blocks;
   }
 
   private static void appendResource(List<String> lines, String name, JsonNode status) {
