@@ -32,7 +32,6 @@ import java.util.List;
 final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
   private final ProxyHandler handler;
   private final ChannelHandlerContext down;
-  private final UpstreamPool pool;
   private final UpstreamAttempts attempts;
   private final RouteOptions options;
   private final ClientTerms client;
@@ -42,9 +41,7 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
   private final ResponseRelay response;
   private final ExchangeTimers timers;
   private UpstreamAttempts.Attempt attempt;
-  private UpstreamPool.Key key;
-  private Channel upstream;
-  private boolean upstreamReused;
+  private final UpstreamLease upstream;
   private int tries;
   private int retriesLeft;
   private boolean staleRetried;
@@ -64,7 +61,7 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
       List<MirrorExchange> mirrors) {
     this.handler = handler;
     this.down = down;
-    this.pool = pool;
+    this.upstream = new UpstreamLease(pool, client.upgrade());
     this.attempts = attempts;
     this.attempt = first;
     this.options = options;
@@ -84,17 +81,17 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
 
   private void startTry(boolean fresh) {
     int thisTry = ++tries;
-    key = UpstreamPool.key(attempt.upstream(), attempt.endpoint(), client.upgrade());
     response.newTry();
     timers.startTry(options.backendTimeoutMillis(), () -> tryTimedOut(thisTry));
-    UpstreamPool.Key tryKey = key;
-    pool.acquire(tryKey, fresh || client.upgrade()).addListener(f -> connected(f, thisTry, tryKey));
+    Future<Channel> acquired = upstream.acquire(attempt, fresh);
+    UpstreamPool.Key tryKey = upstream.key();
+    acquired.addListener(f -> connected(f, thisTry, tryKey));
   }
 
   private void connected(Future<? super Channel> future, int thisTry, UpstreamPool.Key tryKey) {
     if (done || thisTry != tries) {
       if (future.isSuccess()) {
-        pool.release((Channel) future.getNow(), tryKey); // still clean: nothing was written
+        upstream.giveBack((Channel) future.getNow(), tryKey);
       }
       return;
     }
@@ -103,12 +100,10 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
           HttpResponseStatus.BAD_GATEWAY, "upstream connect error: " + future.cause().getMessage());
       return;
     }
-    upstream = (Channel) future.getNow();
-    UpstreamHandler upstreamHandler = upstream.pipeline().get(UpstreamHandler.class);
-    upstreamHandler.listener(this);
-    upstreamReused = upstreamHandler.reused();
-    upstream.config().setAutoRead(down.channel().isWritable());
-    request.send(upstream, attempt.request());
+    Channel channel = (Channel) future.getNow();
+    upstream.attach(channel, this);
+    channel.config().setAutoRead(down.channel().isWritable());
+    request.send(channel, attempt.request());
     handler.updateRead();
   }
 
@@ -117,7 +112,7 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
     for (MirrorExchange mirror : mirrors) {
       mirror.onRequestContent(content.retainedDuplicate());
     }
-    request.onContent(content, upstream, done);
+    request.onContent(content, upstream.channel(), done);
   }
 
   @Override
@@ -143,7 +138,8 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
 
   @Override
   public boolean wantsRequestData() {
-    return !request.complete() && !done && upstream != null && upstream.isWritable();
+    Channel channel = upstream.channel();
+    return !request.complete() && !done && channel != null && channel.isWritable();
   }
 
   @Override
@@ -167,7 +163,7 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
 
   /** The client connection cannot take more: stop reading the upstream until it can. */
   void pauseUpstream() {
-    upstream.config().setAutoRead(false);
+    upstream.channel().config().setAutoRead(false);
   }
 
   /** The upstream accepted a WebSocket upgrade: {@code head} (101) goes to the client. */
@@ -178,16 +174,13 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
     }
     done = true;
     timers.cancelAll();
-    Channel tunnel = upstream;
-    upstream = null;
-    tunnel.pipeline().get(UpstreamHandler.class).listener(null);
-    handler.upgraded(head, tunnel);
+    handler.upgraded(head, upstream.handOver());
   }
 
   void finish(ChannelFuture lastWrite) {
     done = true;
     timers.cancelAll();
-    detachUpstream(reusable());
+    upstream.detach(reusable());
     handler.exchangeDone(lastWrite, response.closeClient() || !request.complete());
   }
 
@@ -209,8 +202,8 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
     if (done) {
       return;
     }
-    boolean stale = upstreamReused;
-    upstream = null;
+    boolean stale = upstream.reused();
+    upstream.lost();
     if (stale
         && !response.started()
         && !response.discarding()
@@ -234,7 +227,7 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
     if (response.started()) {
       abort();
     } else if (canRetry()) {
-      detachUpstream(false);
+      upstream.detach(false);
       retry();
     } else {
       fail(status, why);
@@ -243,7 +236,7 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
 
   /** A response with a retry code has been read to its end. */
   void retryAfterDiscarded() {
-    detachUpstream(reusable());
+    upstream.detach(reusable());
     retry();
   }
 
@@ -274,7 +267,7 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
       abort();
       return;
     }
-    detachUpstream(false);
+    upstream.detach(false);
     if (canRetry()) {
       retry();
     } else {
@@ -297,7 +290,7 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
   private void abort() {
     done = true;
     timers.cancelAll();
-    detachUpstream(false);
+    upstream.detach(false);
     handler.abort();
   }
 
@@ -305,14 +298,15 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
     done = true;
     timers.cancelAll();
     request.releasePending();
-    detachUpstream(false);
+    upstream.detach(false);
     handler.respondLocally(status, why, request.complete());
   }
 
   @Override
   public void onDownstreamWritabilityChanged() {
-    if (upstream != null && !done) {
-      upstream.config().setAutoRead(down.channel().isWritable());
+    Channel channel = upstream.channel();
+    if (channel != null && !done) {
+      channel.config().setAutoRead(down.channel().isWritable());
     }
   }
 
@@ -325,23 +319,6 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
     done = true;
     timers.cancelAll();
     request.releasePending();
-    detachUpstream(false);
-  }
-
-  private void detachUpstream(boolean reuse) {
-    if (upstream == null) {
-      return;
-    }
-    UpstreamHandler h = upstream.pipeline().get(UpstreamHandler.class);
-    if (h != null) {
-      h.listener(null);
-      h.reused(false);
-    }
-    if (reuse) {
-      pool.release(upstream, key);
-    } else {
-      upstream.close();
-    }
-    upstream = null;
+    upstream.detach(false);
   }
 }
