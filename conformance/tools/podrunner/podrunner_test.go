@@ -1,0 +1,91 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+)
+
+func TestPathRewriterLongestMountFirst(t *testing.T) {
+	rw := pathRewriter([]corev1.VolumeMount{
+		{Name: "a", MountPath: "/etc"},
+		{Name: "b", MountPath: "/etc/secret-volume/"},
+		{Name: "c", MountPath: "/sub", SubPath: "x"},
+		{Name: "missing", MountPath: "/nowhere"},
+	}, map[string]string{"a": "/s/a", "b": "/s/b", "c": "/s/c"})
+	for in, want := range map[string]string{
+		"/etc/secret-volume/crt": "/s/b/crt",
+		"/etc/secret-volume":     "/s/b",
+		"/etc/hosts":             "/s/a/hosts",
+		"/etcetera":              "/etcetera",
+		"/sub/file":              "/s/c/x/file",
+		"/nowhere/x":             "/nowhere/x",
+		"1":                      "1",
+	} {
+		if got := rw(in); got != want {
+			t.Errorf("rewrite(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestWithoutForwardKeepsTheRest(t *testing.T) {
+	in := ".:53 {\n    forward . 8.8.8.8 9.9.9.9\n    log\n}\nfoo.bar.com:53 {\n  whoami\n}\n"
+	want := ".:53 {\n    log\n}\nfoo.bar.com:53 {\n  whoami\n}\n"
+	if got := withoutForward(in); got != want {
+		t.Errorf("withoutForward:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func TestCRIWriterOneRecordPerLine(t *testing.T) {
+	f, err := os.Create(filepath.Join(t.TempDir(), "c.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &criWriter{f: f}
+	out, errs := w.stream("stdout"), w.stream("stderr")
+	_, _ = out.Write([]byte("Echoing back request made to /mirror to client\npart"))
+	_, _ = errs.Write([]byte("oops\n"))
+	_, _ = out.Write([]byte("ial\n"))
+	_, _ = out.Write([]byte("no newline at exit"))
+	w.flush()
+	f.Close()
+	b, _ := os.ReadFile(f.Name())
+	lines := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+	want := []string{
+		"stdout F Echoing back request made to /mirror to client",
+		"stderr F oops",
+		"stdout F partial",
+		"stdout F no newline at exit",
+	}
+	if len(lines) != len(want) {
+		t.Fatalf("got %d records, want %d:\n%s", len(lines), len(want), b)
+	}
+	for i, l := range lines {
+		ts, rest, _ := strings.Cut(l, " ")
+		if _, err := time.Parse(time.RFC3339Nano, ts); err != nil {
+			t.Errorf("record %d: timestamp %q: %v", i, ts, err)
+		}
+		if rest != want[i] {
+			t.Errorf("record %d = %q, want %q", i, rest, want[i])
+		}
+	}
+}
+
+func TestBinaryForImage(t *testing.T) {
+	r := &runner{o: options{echoBasic: "/bin/echo-basic", coredns: "/bin/coredns"}}
+	for image, want := range map[string]string{
+		"registry.k8s.io/gateway-api/echo-basic:v1.5.1":       "/bin/echo-basic",
+		"registry.k8s.io/gateway-api/echo-basic:v1.6.0-dev.3": "/bin/echo-basic",
+		"registry.k8s.io/coredns/coredns:v1.12.2":             "/bin/coredns",
+		"registry.k8s.io/gateway-api/echo-advanced:v1.5.1":    "",
+		"echo-basic@sha256:abc":                               "/bin/echo-basic",
+	} {
+		if got := r.binaryFor(image); got != want {
+			t.Errorf("binaryFor(%q) = %q, want %q", image, got, want)
+		}
+	}
+}
