@@ -125,6 +125,7 @@ public final class ControllerRunner implements AutoCloseable {
   private volatile boolean serving;
   private volatile Duration lastEndpointLatency;
   private volatile SyncServer sync;
+  private boolean closed; // guarded by this: no status work after close (proxies still come and go)
   private volatile ProxyCertificates certificates;
 
   private ControllerRunner(
@@ -403,7 +404,7 @@ public final class ControllerRunner implements AutoCloseable {
 
   /** Proxies acknowledged, rejected, came or went: {@code Programmed} may have changed. */
   private synchronized void proxiesChanged() {
-    if (proxy == null || !serving) {
+    if (proxy == null || !serving || closed) {
       return;
     }
     Instant now = clock.instant();
@@ -455,6 +456,9 @@ public final class ControllerRunner implements AutoCloseable {
   /** Stops writing, releases the Lease, stops watching. The data plane is the caller's. */
   @Override
   public void close() {
+    synchronized (this) {
+      closed = true;
+    }
     writer.setLeader(false);
     if (infra != null) {
       infra.close();
