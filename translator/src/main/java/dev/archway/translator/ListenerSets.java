@@ -173,6 +173,9 @@ final class ListenerSets {
       List<ListenerEntryStatus> entries = new ArrayList<>();
       long programmed = 0;
       for (ListenerContext l : ls.listeners) {
+        if (entries.size() == CrdLimits.MAX_LISTENERS) {
+          break; // status.listeners holds at most 64 (a ListenerSet with more is not Accepted)
+        }
         ListenerStatus s = ListenerStatuses.build(l, ls.generation, facts);
         ListenerEntryStatus e = new ListenerEntryStatus();
         e.setName(s.getName());
