@@ -32,6 +32,8 @@ type podProcs struct {
 	uid   types.UID
 	id    string
 	netns string
+	ip    netip.Addr
+	flush func(netip.Addr)
 	dir   string
 	procs []*proc
 }
@@ -56,6 +58,8 @@ func (r *runner) start(ctx context.Context, pod *corev1.Pod) (_ *podProcs, err e
 		key:   key,
 		uid:   pod.UID,
 		id:    id,
+		ip:    ip,
+		flush: r.flushNeighbour,
 		netns: r.o.nsPrefix + id,
 		dir:   filepath.Join(r.o.stateDir, "pods", pod.Namespace+"_"+pod.Name+"_"+id),
 	}
@@ -141,6 +145,12 @@ func (r *runner) binaryFor(image string) string {
 func (r *runner) setupNetns(netns, id string, ip netip.Addr) error {
 	hostSide, podSide := "arwh"+id, "arwp"+id
 	bits := r.o.hostAddr.Bits()
+	// kwok hands a deleted Pod's IP to the next Pod at once. With a random MAC on
+	// the new eth0, the host's neighbour entry for that IP (still REACHABLE for
+	// up to ~30 s) would point at the old Pod's MAC, and connections to the new
+	// Pod would time out until it expires. A MAC derived from the IP stays right.
+	mac := podMAC(ip)
+	r.flushNeighbour(ip)
 	steps := [][]string{
 		{"netns", "add", netns},
 		{"link", "add", hostSide, "type", "veth", "peer", "name", podSide},
@@ -149,6 +159,7 @@ func (r *runner) setupNetns(netns, id string, ip netip.Addr) error {
 		{"link", "set", hostSide, "up"},
 		{"-n", netns, "link", "set", "lo", "up"},
 		{"-n", netns, "link", "set", podSide, "name", "eth0"},
+		{"-n", netns, "link", "set", "eth0", "address", mac},
 		{"-n", netns, "addr", "add", fmt.Sprintf("%s/%d", ip, bits), "dev", "eth0"},
 		{"-n", netns, "link", "set", "eth0", "up"},
 	}
@@ -158,6 +169,17 @@ func (r *runner) setupNetns(netns, id string, ip netip.Addr) error {
 		}
 	}
 	return nil
+}
+
+// podMAC is a locally administered unicast MAC that encodes the Pod IP.
+func podMAC(ip netip.Addr) string {
+	b := ip.As4()
+	return fmt.Sprintf("02:99:%02x:%02x:%02x:%02x", b[0], b[1], b[2], b[3])
+}
+
+// flushNeighbour forgets the host's neighbour (ARP) entry for a Pod IP.
+func (r *runner) flushNeighbour(ip netip.Addr) {
+	_ = exec.Command("ip", "neigh", "flush", "to", ip.String(), "dev", r.o.bridge).Run()
 }
 
 func startProc(netns, container, bin string, args, env []string, logPath, workDir string) (*proc, error) {
@@ -262,6 +284,7 @@ func (p *podProcs) stop() {
 		}
 		// Only left behind when setup failed half-way.
 		_ = exec.Command("ip", "link", "del", "arwh"+p.id).Run()
+		p.flush(p.ip)
 	}
 	// Files stay (logs are useful after the run); run.sh removes the state dir.
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -87,5 +88,11 @@ func TestBinaryForImage(t *testing.T) {
 		if got := r.binaryFor(image); got != want {
 			t.Errorf("binaryFor(%q) = %q, want %q", image, got, want)
 		}
+	}
+}
+
+func TestPodMACFollowsTheIP(t *testing.T) {
+	if got := podMAC(netip.MustParseAddr("10.199.16.24")); got != "02:99:0a:c7:10:18" {
+		t.Errorf("podMAC = %s", got)
 	}
 }
