@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
  * h, m, s, ms, numbers of at most five digits).
  */
 final class RuleOptions {
-  private static final Pattern DURATION = Pattern.compile("^([0-9]{1,5}(h|m|s|ms)){1,4}$");
-  private static final Pattern PART = Pattern.compile("([0-9]{1,5})(h|m|s|ms)");
+  private static final Pattern DURATION = Pattern.compile("^([0-9]{1,5}(ms|h|m|s)){1,4}$");
+  private static final Pattern PART = Pattern.compile("([0-9]{1,5})(ms|h|m|s)");
   static final List<Integer> DEFAULT_RETRY_CODES = List.of(500, 502, 503, 504);
   static final int DEFAULT_RETRY_ATTEMPTS = 1;
   static final long DEFAULT_RETRY_BACKOFF_MILLIS = 25;
