@@ -303,12 +303,16 @@ final class BackendResolver {
 
   /**
    * The protocol for an appProtocol (GEP-1911): {@code kubernetes.io/h2c} and {@code
-   * kubernetes.io/ws} are the spec's; none, or the IANA name {@code http}, is HTTP/1.1; anything
-   * else is UnsupportedProtocol.
+   * kubernetes.io/ws} are the spec's; none, or the IANA names {@code http} and {@code https}, is
+   * HTTP/1.1; anything else is UnsupportedProtocol. For {@code https} the TLS itself comes from a
+   * BackendTLSPolicy targeting the Service (conformance BackendTLSPolicy uses such a port).
    */
   private static AppProtocol appProtocol(
       String appProtocol, String at, String target, List<RuleProblem> problems) {
-    if (appProtocol == null || appProtocol.isEmpty() || appProtocol.equalsIgnoreCase("http")) {
+    if (appProtocol == null
+        || appProtocol.isEmpty()
+        || appProtocol.equalsIgnoreCase("http")
+        || appProtocol.equalsIgnoreCase("https")) {
       return AppProtocol.HTTP1;
     }
     switch (appProtocol) {
@@ -327,7 +331,7 @@ final class BackendResolver {
                     + target
                     + " has appProtocol \""
                     + appProtocol
-                    + "\" (expected: none, http, kubernetes.io/h2c or kubernetes.io/ws)"));
+                    + "\" (expected: none, http, https, kubernetes.io/h2c or kubernetes.io/ws)"));
         return null;
       }
     }
