@@ -26,15 +26,28 @@ final class Cors {
         && request.headers().contains(HttpHeaderNames.ACCESS_CONTROL_REQUEST_METHOD);
   }
 
-  static FullHttpResponse preflight(CorsPolicy policy, String origin, boolean keepAlive) {
+  static FullHttpResponse preflight(
+      CorsPolicy policy, String origin, HttpHeaders requestHeaders, boolean keepAlive) {
     FullHttpResponse response =
         new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
     HttpHeaders h = response.headers();
     String allowOrigin = policy.allowOrigin(origin);
     if (allowOrigin != null) {
       h.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, allowOrigin);
-      setIfPresent(h, HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, policy.allowMethods());
-      setIfPresent(h, HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, policy.allowHeaders());
+      // A wildcard is answered with what the browser asked for: browsers ignore "*" on
+      // credentialed requests, and GEP-1767 (HTTPRouteCORS conformance) expects the echo.
+      setIfPresent(
+          h,
+          HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS,
+          echoWildcard(
+              policy.allowMethods(),
+              requestHeaders.get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_METHOD)));
+      setIfPresent(
+          h,
+          HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS,
+          echoWildcard(
+              policy.allowHeaders(),
+              requestHeaders.get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS)));
       setIfPresent(h, HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, policy.exposeHeaders());
       h.set(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, policy.maxAge());
       if (policy.allowCredentials()) {
@@ -63,6 +76,14 @@ final class Cors {
     setIfPresent(h, HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, policy.exposeHeaders());
     h.add(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
     return h;
+  }
+
+  /** {@code configured}, except that {@code *} becomes {@code requested} when there is one. */
+  static String echoWildcard(String configured, String requested) {
+    if ("*".equals(configured) && requested != null && !requested.isBlank()) {
+      return requested;
+    }
+    return configured;
   }
 
   private static void setIfPresent(HttpHeaders h, CharSequence name, String value) {

@@ -45,7 +45,8 @@ final class RouteServing {
     if (options.cors() != null) {
       String origin = m.request().headers().get(HttpHeaderNames.ORIGIN);
       if (Cors.isPreflight(m.request())) {
-        handler.answer(Cors.preflight(options.cors(), origin, m.keepAlive()));
+        handler.answer(
+            Cors.preflight(options.cors(), origin, m.request().headers(), m.keepAlive()));
         return;
       }
       cors = Cors.actualResponseHeaders(options.cors(), origin);
