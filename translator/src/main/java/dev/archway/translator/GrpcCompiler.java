@@ -50,54 +50,13 @@ final class GrpcCompiler {
 
   static CompiledRoute compile(GRPCRoute route, BackendResolver backends) {
     String namespace = route.getMetadata().getNamespace();
-    List<String> hostnames =
-        route.getSpec() == null ? List.of() : nonNull(route.getSpec().getHostnames());
-    RuleProblem routeProblem = null;
-    for (int i = 0; i < hostnames.size() && routeProblem == null; i++) {
-      if (!Hostnames.isValid(hostnames.get(i))) {
-        routeProblem =
-            unsupported(
-                "spec.hostnames["
-                    + i
-                    + "]: \""
-                    + hostnames.get(i)
-                    + "\" (expected: "
-                    + Hostnames.EXPECTED
-                    + ")");
-      }
-    }
-    if (routeProblem == null) {
-      routeProblem = CrdLimits.tooMany(hostnames, CrdLimits.MAX_HOSTNAMES, "spec.hostnames");
-    }
-    List<GRPCRouteRule> specRules =
-        route.getSpec() == null ? List.of() : nonNull(route.getSpec().getRules());
-    if (routeProblem == null) {
-      routeProblem = CrdLimits.tooMany(specRules, CrdLimits.MAX_RULES, "spec.rules");
-    }
-    if (routeProblem == null) {
-      routeProblem =
-          CrdLimits.tooManyMatches(
-              specRules.stream().map(r -> nonNull(r.getMatches()).size()).toList());
-    }
-    if (specRules.isEmpty()) {
-      specRules = List.of(new GRPCRouteRule());
-    }
-    List<CompiledRule> rules = new ArrayList<>();
-    List<RuleProblem> dropped = new ArrayList<>();
-    List<RuleProblem> backendProblems = new ArrayList<>();
-    for (int i = 0; i < specRules.size(); i++) {
-      List<RuleProblem> problems = new ArrayList<>();
-      List<RuleProblem> ruleBackendProblems = new ArrayList<>();
-      CompiledRule rule =
-          compileRule(specRules.get(i), i, namespace, backends, problems, ruleBackendProblems);
-      if (problems.isEmpty()) {
-        rules.add(rule);
-        backendProblems.addAll(ruleBackendProblems);
-      } else {
-        dropped.addAll(problems);
-      }
-    }
-    return new CompiledRoute(hostnames, rules, routeProblem, dropped, backendProblems);
+    return RouteCompiler.compileRules(
+        route.getSpec() == null ? List.of() : nonNull(route.getSpec().getHostnames()),
+        route.getSpec() == null ? List.of() : nonNull(route.getSpec().getRules()),
+        r -> nonNull(r.getMatches()).size(),
+        GRPCRouteRule::new,
+        (rule, i, problems, backendProblems) ->
+            compileRule(rule, i, namespace, backends, problems, backendProblems));
   }
 
   private static CompiledRule compileRule(

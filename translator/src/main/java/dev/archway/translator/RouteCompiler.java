@@ -17,6 +17,8 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRule;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 
 /**
  * Compiles the parent-independent part of an HTTPRoute: its hostnames, and each rule's matches,
@@ -70,8 +72,32 @@ final class RouteCompiler {
 
   static CompiledRoute compile(HTTPRoute route, BackendResolver backends) {
     String namespace = route.getMetadata().getNamespace();
-    List<String> hostnames =
-        route.getSpec() == null ? List.of() : nonNull(route.getSpec().getHostnames());
+    return compileRules(
+        route.getSpec() == null ? List.of() : nonNull(route.getSpec().getHostnames()),
+        route.getSpec() == null ? List.of() : nonNull(route.getSpec().getRules()),
+        r -> nonNull(r.getMatches()).size(),
+        // CRD default: one rule matching every path, with no backends.
+        HTTPRouteRule::new,
+        (rule, i, problems, backendProblems) ->
+            compileRule(rule, i, namespace, backends, problems, backendProblems));
+  }
+
+  /** Compiles one rule; problems drop the rule, backend problems only mark its refs. */
+  interface RuleCompiler<R> {
+    CompiledRule compile(
+        R rule, int index, List<RuleProblem> problems, List<RuleProblem> backendProblems);
+  }
+
+  /**
+   * What HTTPRoute and GRPCRoute share: the route-level checks the CRD makes (hostname syntax, list
+   * sizes), then each rule on its own, a rule with a problem being dropped whole.
+   */
+  static <R> CompiledRoute compileRules(
+      List<String> hostnames,
+      List<R> specRules,
+      ToIntFunction<R> matchCount,
+      Supplier<R> defaultRule,
+      RuleCompiler<R> compileRule) {
     RuleProblem routeProblem = null;
     for (int i = 0; i < hostnames.size() && routeProblem == null; i++) {
       if (!Hostnames.isValid(hostnames.get(i))) {
@@ -89,19 +115,15 @@ final class RouteCompiler {
     if (routeProblem == null) {
       routeProblem = CrdLimits.tooMany(hostnames, CrdLimits.MAX_HOSTNAMES, "spec.hostnames");
     }
-    List<HTTPRouteRule> specRules =
-        route.getSpec() == null ? List.of() : nonNull(route.getSpec().getRules());
     if (routeProblem == null) {
       routeProblem = CrdLimits.tooMany(specRules, CrdLimits.MAX_RULES, "spec.rules");
     }
     if (routeProblem == null) {
       routeProblem =
-          CrdLimits.tooManyMatches(
-              specRules.stream().map(r -> nonNull(r.getMatches()).size()).toList());
+          CrdLimits.tooManyMatches(specRules.stream().map(r -> matchCount.applyAsInt(r)).toList());
     }
     if (specRules.isEmpty()) {
-      // CRD default: one rule matching every path, with no backends.
-      specRules = List.of(new HTTPRouteRule());
+      specRules = List.of(defaultRule.get());
     }
     List<CompiledRule> rules = new ArrayList<>();
     List<RuleProblem> dropped = new ArrayList<>();
@@ -109,8 +131,7 @@ final class RouteCompiler {
     for (int i = 0; i < specRules.size(); i++) {
       List<RuleProblem> problems = new ArrayList<>();
       List<RuleProblem> ruleBackendProblems = new ArrayList<>();
-      CompiledRule rule =
-          compileRule(specRules.get(i), i, namespace, backends, problems, ruleBackendProblems);
+      CompiledRule rule = compileRule.compile(specRules.get(i), i, problems, ruleBackendProblems);
       if (problems.isEmpty()) {
         rules.add(rule);
         backendProblems.addAll(ruleBackendProblems);
