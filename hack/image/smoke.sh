@@ -64,5 +64,5 @@ check "the gateway logged its statuses" "Accepted" "$(docker logs "${name}-gw" 2
 if ((failed)); then
   echo "--- gateway log"; docker logs "${name}-gw" 2>&1 | tail -n 30
 fi
-echo "image smoke: ${passed} passed, ${failed} failed"
+echo "image-smoke: ${passed} passed, ${failed} failed"
 ((failed == 0))
