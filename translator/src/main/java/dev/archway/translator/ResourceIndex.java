@@ -1,5 +1,6 @@
 package dev.archway.translator;
 
+import dev.archway.api.snapshot.ResourceKey;
 import dev.archway.api.snapshot.ResourceSnapshot;
 import dev.archway.api.v1alpha1.Backend;
 import dev.archway.api.v1alpha1.ProxyConfig;
@@ -19,7 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /** Lookups over a snapshot that the translation steps share. */
 final class ResourceIndex {
@@ -48,6 +51,9 @@ final class ResourceIndex {
       String toKind,
       String toNamespace,
       String toName) {}
+
+  /** Every Secret looked up, found or not: see {@link TranslationResult#secrets()}. */
+  private final SortedSet<ResourceKey> secretsLookedUp = new TreeSet<>();
 
   ResourceIndex(ResourceSnapshot snapshot) {
     this.snapshot = snapshot;
@@ -101,8 +107,18 @@ final class ResourceIndex {
     return snapshot.find(ProxyConfig.class, namespace, name);
   }
 
+  /**
+   * A Secret, looked up only once the reference to it is permitted (same namespace or a
+   * ReferenceGrant): the lookups are the set of Secrets the Kubernetes provider watches.
+   */
   Optional<Secret> secret(String namespace, String name) {
+    secretsLookedUp.add(new ResourceKey(ListenerTls.SECRET, namespace, name));
     return snapshot.find(Secret.class, namespace, name);
+  }
+
+  /** The Secrets {@link #secret} was asked for so far. */
+  SortedSet<ResourceKey> secretsLookedUp() {
+    return secretsLookedUp;
   }
 
   Optional<ConfigMap> configMap(String namespace, String name) {

@@ -49,7 +49,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * What a translation produced.
@@ -61,11 +63,24 @@ import java.util.TreeMap;
  *     TCPRouteStatus}, {@link UDPRouteStatus}) or a {@link PolicyStatus} (BackendTLSPolicy). The
  *     objects are shared: treat them as read-only. Conditions carry observedGeneration but no
  *     lastTransitionTime, which the status writer stamps.
+ * @param secrets the Secrets the translation read, found or not: those referenced by a Gateway
+ *     ({@code spec.tls.backend.clientCertificateRef}) or a listener ({@code tls.certificateRefs},
+ *     ListenerSets' too) of Archway's GatewayClasses, where the reference is permitted (the same
+ *     namespace, or a ReferenceGrant allows it). The Kubernetes provider watches exactly these.
  */
-public record TranslationResult(DataPlaneConfig config, SortedMap<ResourceKey, Object> statuses) {
+public record TranslationResult(
+    DataPlaneConfig config,
+    SortedMap<ResourceKey, Object> statuses,
+    SortedSet<ResourceKey> secrets) {
   public TranslationResult {
     Objects.requireNonNull(config, "config");
     statuses = Collections.unmodifiableSortedMap(new TreeMap<>(statuses));
+    secrets = Collections.unmodifiableSortedSet(new TreeSet<>(secrets));
+  }
+
+  /** A result that read no Secrets. */
+  public TranslationResult(DataPlaneConfig config, SortedMap<ResourceKey, Object> statuses) {
+    this(config, statuses, new TreeSet<>());
   }
 
   /**

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -84,6 +85,14 @@ public final class Translator {
       statuses.put(gw.key, GatewayStatuses.build(gw, facts));
     }
     statuses.putAll(ListenerSets.statuses(listenerSets, facts));
-    return new TranslationResult(config, statuses);
+    return new TranslationResult(config, statuses, index.secretsLookedUp());
+  }
+
+  /**
+   * The Secrets a translation of this snapshot reads: see {@link TranslationResult#secrets()}. They
+   * depend only on Gateways, ListenerSets, GatewayClasses and ReferenceGrants, not on the Secrets.
+   */
+  public static Set<ResourceKey> referencedSecrets(ResourceSnapshot snapshot) {
+    return translate(snapshot, RuntimeFacts.NONE).secrets();
   }
 }

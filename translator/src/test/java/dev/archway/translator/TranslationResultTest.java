@@ -26,6 +26,26 @@ class TranslationResultTest {
         .snapshot();
   }
 
+  private static List<String> secrets(String name) {
+    return Translator.referencedSecrets(load(name)).stream().map(Object::toString).toList();
+  }
+
+  /**
+   * The Secrets the Kubernetes provider watches: those a Gateway of Archway's classes references
+   * where the reference is permitted, found or not; never a Secret a ReferenceGrant does not open.
+   */
+  @Test
+  void secretsAreThePermittedReferencesOfArchwaysGateways() {
+    assertThat(secrets("gateway-https-certificate-reference-grant-specific"))
+        .containsExactly("Secret/blue/blue-cert");
+    assertThat(secrets("gateway-https-invalid-certificate-ref-not-permitted")).isEmpty();
+    assertThat(secrets("gateway-https-invalid-certificate-secret-not-found"))
+        .containsExactly("Secret/default/nonexistent");
+    assertThat(secrets("gateway-backend-client-certificate"))
+        .containsExactly("Secret/default/example-com");
+    assertThat(secrets("httproute-simple-same-namespace")).isEmpty();
+  }
+
   @Test
   void withStatusReturnsADeepCopyAndLeavesTheInputAlone() {
     ResourceSnapshot snapshot = load("httproute-simple-same-namespace");

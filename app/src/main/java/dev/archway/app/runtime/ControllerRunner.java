@@ -208,7 +208,11 @@ public final class ControllerRunner implements AutoCloseable {
     try {
       runner.provider =
           KubernetesProvider.start(
-              client, runner::changed, options.debounce(), options.syncTimeout());
+              client,
+              runner::changed,
+              options.debounce(),
+              options.syncTimeout(),
+              Translator::referencedSecrets);
       runner.election =
           LeaderElection.start(
               client,
@@ -256,6 +260,12 @@ public final class ControllerRunner implements AutoCloseable {
   /** Status updates this replica sent to the API server. */
   public long statusWrites() {
     return writer.writes();
+  }
+
+  /** The Secrets watched, each by name: those the Gateways reference (sorted). */
+  public Set<ResourceKey> watchedSecrets() {
+    KubernetesProvider p = provider;
+    return p == null ? Set.of() : p.watchedSecrets();
   }
 
   /** The address a Gateway is served on, or null. */

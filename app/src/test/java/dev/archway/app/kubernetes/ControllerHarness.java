@@ -37,12 +37,22 @@ final class ControllerHarness implements AutoCloseable {
 
   /** A replica with short Lease timings, so that failover fits in a test. */
   Replica start(KubernetesClient client, String addressRange, String leaseName, String identity) {
+    return start(client, addressRange, "default", leaseName, identity);
+  }
+
+  /** As above, with the Lease in {@code leaseNamespace}. */
+  Replica start(
+      KubernetesClient client,
+      String addressRange,
+      String leaseNamespace,
+      String leaseName,
+      String identity) {
     DataPlane dataPlane = DataPlane.start(DataPlaneOptions.defaults().withWorkers(1));
     closeables.add(dataPlane);
     StatusStore statuses = new StatusStore();
     LeaderElection.Settings election =
         new LeaderElection.Settings(
-            "default",
+            leaseNamespace,
             leaseName,
             identity,
             Duration.ofSeconds(4),

@@ -15,10 +15,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -86,25 +83,33 @@ class HelmIT {
     return new String(out, StandardCharsets.UTF_8);
   }
 
-  @Test
-  void chartAppliesAndItsRbacSufficesForTheController() throws Exception {
+  /**
+   * {@code helm template} of the chart (helm built by hack/helm/build.sh) into {@code namespace},
+   * with {@code options} such as {@code --set key=value}.
+   */
+  static String template(String release, String namespace, String... options)
+      throws IOException, InterruptedException {
     Path repo = InfraIT.repo();
     String helm = run(repo, "bash", "hack/helm/build.sh").trim();
-    String manifests =
-        run(
-            repo,
-            helm,
-            "template",
-            "archway",
-            "deploy/helm/archway",
-            "--namespace",
-            ns,
-            "--include-crds",
-            // helm template does not ask a server; the test cluster's version (Chart kubeVersion).
-            "--kube-version",
-            "v1.35.4",
-            "--set",
-            "replicas=1");
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(
+                helm,
+                "template",
+                release,
+                "deploy/helm/archway",
+                "--namespace",
+                namespace,
+                // helm template does not ask a server: the test cluster's version (kubeVersion).
+                "--kube-version",
+                "v1.35.4"));
+    command.addAll(List.of(options));
+    return run(repo, command.toArray(String[]::new));
+  }
+
+  @Test
+  void chartAppliesAndItsRbacSufficesForTheController() throws Exception {
+    String manifests = template("archway", ns, "--include-crds", "--set", "replicas=1");
     Fixtures.namespace(admin, ns);
     List<HasMetadata> objects =
         admin.load(new ByteArrayInputStream(manifests.getBytes(StandardCharsets.UTF_8))).items();
@@ -144,14 +149,7 @@ class HelmIT {
                     == 2);
 
     // The controller as the chart's ServiceAccount.
-    String user = "system:serviceaccount:" + ns + ":archway-controller";
-    Config config =
-        new ConfigBuilder(Config.fromKubeconfig(TestCluster.cluster().kubeconfig().toFile()))
-            .withImpersonateUsername(user)
-            .withImpersonateGroups(
-                "system:serviceaccounts", "system:serviceaccounts:" + ns, "system:authenticated")
-            .build();
-    asController = new KubernetesClientBuilder().withConfig(config).build();
+    asController = TestCluster.cluster().clientAs(ns, "archway-controller");
     // RBAC objects take effect at once, but give the authorizer's cache a moment.
     await()
         .atMost(Duration.ofSeconds(10))

@@ -49,6 +49,23 @@ public final class TestCluster implements BeforeAllCallback {
           .build();
     }
 
+    /**
+     * A new client authenticated as a ServiceAccount, as its pods would be (the admin impersonates
+     * it, with the groups the API server gives ServiceAccounts): RBAC applies as in a cluster.
+     */
+    public KubernetesClient clientAs(String namespace, String serviceAccount) {
+      Config config =
+          new io.fabric8.kubernetes.client.ConfigBuilder(
+                  Config.fromKubeconfig(kubeconfig().toFile()))
+              .withImpersonateUsername("system:serviceaccount:" + namespace + ":" + serviceAccount)
+              .withImpersonateGroups(
+                  "system:serviceaccounts",
+                  "system:serviceaccounts:" + namespace,
+                  "system:authenticated")
+              .build();
+      return new KubernetesClientBuilder().withConfig(config).build();
+    }
+
     @Override
     public void close() throws IOException {
       if (!owned) {

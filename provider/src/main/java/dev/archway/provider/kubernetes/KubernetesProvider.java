@@ -43,11 +43,31 @@ import org.slf4j.LoggerFactory;
  *       consumer can skip work for slices no route uses.
  * </ul>
  *
- * <p>Informers are cluster-wide; which objects matter (Gateways of Archway's GatewayClasses and
- * what they reference) is the translator's decision, and it computes statuses only for those.
+ * <p>Informers are cluster-wide, except for Secrets; which objects matter (Gateways of Archway's
+ * GatewayClasses and what they reference) is the translator's decision, and it computes statuses
+ * only for those.
+ *
+ * <p><b>Secrets</b> are watched one by one, by name ({@link SecretWatches}): before publishing a
+ * snapshot that may change references (anything but EndpointSlices or Secrets changed), the
+ * provider asks {@link SecretReferences} which Secrets a translation of it reads, starts or stops
+ * per-Secret informers to match, waits for the new ones to list, and publishes a snapshot that
+ * holds exactly those Secrets. So no list or watch of all Secrets is ever made, and RBAC can grant
+ * the controller the referenced Secrets alone.
  */
 public final class KubernetesProvider implements AutoCloseable, ObjectCache {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesProvider.class);
+
+  /**
+   * The Secrets a snapshot references (the translator's {@code referencedSecrets}). They must not
+   * depend on Secrets themselves: a Secret's change does not make the provider ask again.
+   */
+  @FunctionalInterface
+  public interface SecretReferences {
+    /** No Secrets: none is watched. */
+    SecretReferences NONE = snapshot -> Set.of();
+
+    Set<ResourceKey> of(ResourceSnapshot snapshot);
+  }
 
   /** Receives every update, on the provider's own thread, one at a time. */
   @FunctionalInterface
@@ -62,6 +82,8 @@ public final class KubernetesProvider implements AutoCloseable, ObjectCache {
   private final Map<WatchedKind, SharedIndexInformer<? extends HasMetadata>> informers =
       new LinkedHashMap<>();
   private final ScheduledExecutorService executor;
+  private final SecretReferences secretReferences;
+  private final SecretWatches secrets;
 
   private final Object lock = new Object();
   // Guarded by lock: the normalized objects, and the burst not yet published.
@@ -77,8 +99,16 @@ public final class KubernetesProvider implements AutoCloseable, ObjectCache {
   /** A normalized object and the Java type it was read as (the snapshot groups by type). */
   private record Entry(HasMetadata resource, WatchedKind kind) {}
 
-  private KubernetesProvider(KubernetesClient client, Listener listener, Debounce debounce) {
+  private KubernetesProvider(
+      KubernetesClient client,
+      Listener listener,
+      Debounce debounce,
+      Duration syncTimeout,
+      SecretReferences secretReferences) {
     this.client = Objects.requireNonNull(client, "client");
+    this.secretReferences = Objects.requireNonNull(secretReferences, "secretReferences");
+    this.secrets =
+        new SecretWatches(client, syncTimeout, key -> handler(WatchedKind.SECRET), this::forget);
     this.listener = Objects.requireNonNull(listener, "listener");
     this.debounce = Objects.requireNonNull(debounce, "debounce");
     this.normalizer = new Normalizer(client.getKubernetesSerialization());
@@ -89,15 +119,20 @@ public final class KubernetesProvider implements AutoCloseable, ObjectCache {
 
   /**
    * Starts an informer for every watched kind the API server serves, waits until all of them have
-   * synced, publishes the first snapshot (the listener has handled it when this returns), then
-   * keeps publishing changes.
+   * synced, watches the Secrets {@code secretReferences} names, publishes the first snapshot (the
+   * listener has handled it when this returns), then keeps publishing changes.
    *
    * @throws KubernetesProviderException if a required kind is not served or the informers do not
    *     sync within {@code syncTimeout}
    */
   public static KubernetesProvider start(
-      KubernetesClient client, Listener listener, Debounce debounce, Duration syncTimeout) {
-    KubernetesProvider provider = new KubernetesProvider(client, listener, debounce);
+      KubernetesClient client,
+      Listener listener,
+      Debounce debounce,
+      Duration syncTimeout,
+      SecretReferences secretReferences) {
+    KubernetesProvider provider =
+        new KubernetesProvider(client, listener, debounce, syncTimeout, secretReferences);
     try {
       provider.startInformers(syncTimeout);
       provider.executor.submit(provider::publishInitial).get();
@@ -169,29 +204,67 @@ public final class KubernetesProvider implements AutoCloseable, ObjectCache {
         kind.namespaced()
             ? client.resources(type).inAnyNamespace().runnableInformer(0)
             : client.resources(type).runnableInformer(0);
-    informer.addEventHandler(
-        new ResourceEventHandler<T>() {
-          @Override
-          public void onAdd(T obj) {
-            put(kind, obj);
-          }
-
-          @Override
-          public void onUpdate(T oldObj, T newObj) {
-            put(kind, newObj);
-          }
-
-          @Override
-          public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-            remove(kind, obj);
-          }
-        });
+    informer.addEventHandler(handler(kind));
     return informer;
+  }
+
+  private <T extends HasMetadata> ResourceEventHandler<T> handler(WatchedKind kind) {
+    return new ResourceEventHandler<T>() {
+      @Override
+      public void onAdd(T obj) {
+        put(kind, obj);
+      }
+
+      @Override
+      public void onUpdate(T oldObj, T newObj) {
+        put(kind, newObj);
+      }
+
+      @Override
+      public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+        remove(kind, obj);
+      }
+    };
+  }
+
+  /** A Secret no longer watched leaves the snapshot (as a change of the next update). */
+  private void forget(ResourceKey key) {
+    synchronized (lock) {
+      if (objects.remove(key) != null) {
+        changed(key, WatchedKind.SECRET);
+      }
+    }
+  }
+
+  /**
+   * Watches the Secrets the current objects reference, and waits for new ones to be listed. Runs on
+   * the executor, without the lock; the Secrets' events go through {@link #put} like any other (the
+   * caller publishes them with its update). A few rounds at most: references do not depend on
+   * Secrets, so the second round normally finds nothing to do.
+   */
+  private void watchReferencedSecrets() {
+    for (int round = 0; round < 3; round++) {
+      ResourceSnapshot snapshot;
+      synchronized (lock) {
+        snapshot = snapshotLocked();
+      }
+      if (!secrets.update(secretReferences.of(snapshot))) {
+        return;
+      }
+    }
+  }
+
+  /** The Secrets watched now (each by name), sorted. */
+  public Set<ResourceKey> watchedSecrets() {
+    return secrets.watched();
   }
 
   private void put(WatchedKind kind, HasMetadata raw) {
     HasMetadata normalized = normalizer.normalize(raw, kind);
     ResourceKey key = key(kind, raw);
+    if (kind == WatchedKind.SECRET && !secrets.watching(key)) {
+      return; // a late event of an informer just stopped
+    }
     synchronized (lock) {
       Entry old = objects.get(key);
       if (old != null && old.resource().equals(normalized)) {
@@ -242,6 +315,7 @@ public final class KubernetesProvider implements AutoCloseable, ObjectCache {
   /** Publishes the burst once it has been quiet long enough, or has waited the maximum. */
   private void flush() {
     SnapshotUpdate update;
+    boolean referencesMayChange;
     synchronized (lock) {
       long now = System.nanoTime();
       long quietAt = lastChangeNanos + holdoff().toNanos();
@@ -255,6 +329,22 @@ public final class KubernetesProvider implements AutoCloseable, ObjectCache {
       if (pending.isEmpty()) {
         return;
       }
+      referencesMayChange =
+          pending.stream()
+              .anyMatch(
+                  k ->
+                      !k.kind().equals("EndpointSlice")
+                          && !k.kind().equals(WatchedKind.SECRET.kind()));
+    }
+    if (referencesMayChange) {
+      watchReferencedSecrets();
+    }
+    synchronized (lock) {
+      if (pending.isEmpty()) {
+        return;
+      }
+      // Changes seen meanwhile (the Secrets just listed, say) are in this update: it holds every
+      // object as it is now.
       update =
           new SnapshotUpdate(
               snapshotLocked(), pending, false, pendingEndpointsOnly, firstChangeNanos);
@@ -274,6 +364,11 @@ public final class KubernetesProvider implements AutoCloseable, ObjectCache {
             }
           });
       synced = true;
+    }
+    watchReferencedSecrets();
+    synchronized (lock) {
+      // The Secrets' events were recorded as changes: they are in this first snapshot already.
+      pending.clear();
       update = new SnapshotUpdate(snapshotLocked(), Set.of(), true, false, System.nanoTime());
     }
     LOG.info(
@@ -301,6 +396,9 @@ public final class KubernetesProvider implements AutoCloseable, ObjectCache {
   /** The object as the informer holds it (not normalized: with status and resourceVersion). */
   @Override
   public Optional<HasMetadata> get(ResourceKey key) {
+    if (key.kind().equals(WatchedKind.SECRET.kind())) {
+      return secrets.get(key).map(HasMetadata.class::cast);
+    }
     SharedIndexInformer<? extends HasMetadata> informer =
         WatchedKind.byKind(key.kind()).map(informers::get).orElse(null);
     if (informer == null) {
@@ -313,6 +411,9 @@ public final class KubernetesProvider implements AutoCloseable, ObjectCache {
   /** Every object of a kind as the informer holds it; empty when the kind is not watched. */
   @Override
   public List<HasMetadata> list(String kind) {
+    if (kind.equals(WatchedKind.SECRET.kind())) {
+      return List.copyOf(secrets.list());
+    }
     return WatchedKind.byKind(kind)
         .map(informers::get)
         .<List<HasMetadata>>map(i -> List.copyOf(i.getStore().list()))
@@ -323,6 +424,7 @@ public final class KubernetesProvider implements AutoCloseable, ObjectCache {
   public void close() {
     closed = true;
     informers.values().forEach(SharedIndexInformer::close);
+    secrets.close();
     executor.shutdownNow();
   }
 }

@@ -36,8 +36,15 @@ public record WatchedKind(
     Class<? extends HasMetadata> type, boolean required, boolean statusOwned, boolean endpoints) {
 
   /**
-   * Every kind the translator reads. Add a kind here (and to the api module's SupportedKinds, which
-   * the file provider uses) and both providers deliver it.
+   * Secrets are not watched by kind: only those Gateways reference are watched, each by name (see
+   * {@link SecretWatches}), so that the controller needs no right to read every Secret.
+   */
+  public static final WatchedKind SECRET = new WatchedKind(Secret.class, true, false, false);
+
+  /**
+   * Every kind the translator reads that is watched cluster-wide (all but {@link #SECRET}). Add a
+   * kind here (and to the api module's SupportedKinds, which the file provider uses) and both
+   * providers deliver it.
    */
   public static final List<WatchedKind> ALL =
       List.of(
@@ -55,7 +62,6 @@ public record WatchedKind(
           // Kubernetes core kinds.
           input(Namespace.class, true),
           input(Service.class, true),
-          input(Secret.class, true),
           input(ConfigMap.class, true),
           new WatchedKind(EndpointSlice.class, true, false, true),
           // Archway's own kinds (archway.dev/v1alpha1): their CRDs may not be installed.
@@ -87,8 +93,11 @@ public record WatchedKind(
     return Namespaced.class.isAssignableFrom(type);
   }
 
-  /** The watched kind with this name. */
+  /** The watched kind with this name ({@link #SECRET} included). */
   public static Optional<WatchedKind> byKind(String kind) {
+    if (kind.equals(SECRET.kind())) {
+      return Optional.of(SECRET);
+    }
     return ALL.stream().filter(k -> k.kind().equals(kind)).findFirst();
   }
 }
