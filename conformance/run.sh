@@ -32,6 +32,8 @@
 #   ARCHWAY_CONFORMANCE_HOST_ADDR bridge address/prefix of the Pod network [10.199.0.1/16]
 #   ARCHWAY_CONFORMANCE_POD_CIDR  the Node's podCIDR, inside that prefix [10.199.16.0/20]
 #   ARCHWAY_CONFORMANCE_GATEWAY_ADDRESSES  Archway's --address-range [127.0.199.1-127.0.199.254]
+#   ARCHWAY_CONFORMANCE_USABLE_ADDRESS    the suite's --usable-address [the range's last address]
+#   ARCHWAY_CONFORMANCE_UNUSABLE_ADDRESS  the suite's --unusable-address [192.0.2.1, outside the range]
 #   ARCHWAY_CONFORMANCE_DEADLINE  seconds after which the whole run is stopped [2400]
 #   ARCHWAY_CACHE_DIR, ARCHWAY_BUILD_GOMAXPROCS  as for build.sh
 
@@ -72,6 +74,10 @@ HOST_ADDR="${ARCHWAY_CONFORMANCE_HOST_ADDR:-10.199.0.1/16}"
 HOST_IP="${HOST_ADDR%/*}"
 POD_CIDR="${ARCHWAY_CONFORMANCE_POD_CIDR:-10.199.16.0/20}"
 GATEWAY_ADDRESSES="${ARCHWAY_CONFORMANCE_GATEWAY_ADDRESSES:-127.0.199.1-127.0.199.254}"
+# GatewayStaticAddresses: a Gateway may request an address of the range (the last one: Archway hands
+# out the lowest free ones), and one outside it (TEST-NET-1) is not usable.
+USABLE_ADDRESS="${ARCHWAY_CONFORMANCE_USABLE_ADDRESS:-${GATEWAY_ADDRESSES##*-}}"
+UNUSABLE_ADDRESS="${ARCHWAY_CONFORMANCE_UNUSABLE_ADDRESS:-192.0.2.1}"
 DEADLINE="${ARCHWAY_CONFORMANCE_DEADLINE:-2400}"
 NETNS_PREFIX="arwc-"
 NODE_NAME="conformance-node"
@@ -304,6 +310,7 @@ suite_args=(
   --organization=archway --project=archway --url=https://archway.dev
   --version="${version}" --contact=archway-maintainers --mode=default
   --cleanup-base-resources=false
+  --usable-address="${USABLE_ADDRESS}" --unusable-address="${UNUSABLE_ADDRESS}"
 )
 if [[ -n "${RUN_TEST}" ]]; then
   # With --run-test the suite no longer infers features from the GatewayClass:

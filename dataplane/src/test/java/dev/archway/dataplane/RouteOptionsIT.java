@@ -56,6 +56,10 @@ class RouteOptionsIT {
                 "retry",
                 "/retry",
                 opts(null, null, new HttpRouteOptions.Retry(List.of(500, 503), 3, 10))),
+            route(
+                "retry-timeout",
+                "/slow-retry",
+                opts(null, timeouts(null, 300L), new HttpRouteOptions.Retry(List.of(), 2, 10))),
             route("cors", "/cors", new HttpRouteOptions(List.of(), cors, null, null, null, false)),
             route(
                 "mirror",
@@ -155,13 +159,30 @@ class RouteOptionsIT {
     assertThat(main.requests().stream().filter(r -> r.contains(uuid))).hasSize(4);
   }
 
+  /** HTTPRouteRetryBackendTimeout: a try that exceeds timeouts.backendRequest is retried. */
+  @Test
+  void retriesATryThatTimedOut() {
+    String uuid = UUID.randomUUID().toString();
+    HttpResponse<String> response =
+        send(client, request(port, null, "/slow-retry?uuid=" + uuid + "&delay=3s"));
+
+    // Every try is slower than the backend timeout: the first and both retries reach the backend.
+    assertThat(response.statusCode()).isEqualTo(504);
+    assertThat(main.requests().stream().filter(r -> r.contains(uuid))).hasSize(3);
+  }
+
+  /**
+   * HTTPRouteRetryConnectionError: a connection the backend dropped is retried, whatever the retry
+   * codes. Two drops, because the first may be the one silent retry of a stale pooled connection.
+   */
   @Test
   void retriesAConnectionTheBackendDropped() {
     String uuid = UUID.randomUUID().toString();
     HttpResponse<String> response =
-        send(client, request(port, null, "/retry?uuid=" + uuid + "&succeedAfter=1"));
+        send(client, request(port, null, "/retry?uuid=" + uuid + "&succeedAfter=2"));
 
     assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(main.requests().stream().filter(r -> r.contains(uuid))).hasSize(3);
   }
 
   @Test

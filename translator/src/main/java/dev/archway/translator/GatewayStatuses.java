@@ -63,7 +63,8 @@ final class GatewayStatuses {
    * Gateway is Accepted, unless the data plane could serve none of the listeners it was given. A
    * Gateway whose only listener lacks a usable certificate is still Programmed (with zero listeners
    * programmed): the Gateway itself is in place, and its listener's own Programmed condition says
-   * what is missing.
+   * what is missing. A Gateway whose requested {@code spec.addresses} the runtime cannot use is not
+   * served: AddressNotUsable, with the runtime's message naming the address.
    */
   private static Condition programmed(GatewayContext gw, boolean accepted, RuntimeFacts facts) {
     List<ListenerContext> all = gw.allListeners();
@@ -75,6 +76,15 @@ final class GatewayStatuses {
           false,
           GatewayConditionReason.INVALID,
           "the Gateway is not accepted",
+          gw.generation);
+    }
+    String addressError = facts.gatewayAddressErrors().get(gw.namespacedName());
+    if (addressError != null) {
+      return Conditions.create(
+          GatewayConditionType.PROGRAMMED,
+          false,
+          GatewayConditionReason.ADDRESS_NOT_USABLE,
+          addressError,
           gw.generation);
     }
     if (servable > 0 && programmed == 0) {

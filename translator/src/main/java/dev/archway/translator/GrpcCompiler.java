@@ -54,6 +54,7 @@ final class GrpcCompiler {
         route.getSpec() == null ? List.of() : nonNull(route.getSpec().getHostnames()),
         route.getSpec() == null ? List.of() : nonNull(route.getSpec().getRules()),
         r -> nonNull(r.getMatches()).size(),
+        GRPCRouteRule::getName,
         GRPCRouteRule::new,
         (rule, i, problems, backendProblems) ->
             compileRule(rule, i, namespace, backends, problems, backendProblems));

@@ -15,8 +15,11 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteMatch;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRule;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 
@@ -76,6 +79,7 @@ final class RouteCompiler {
         route.getSpec() == null ? List.of() : nonNull(route.getSpec().getHostnames()),
         route.getSpec() == null ? List.of() : nonNull(route.getSpec().getRules()),
         r -> nonNull(r.getMatches()).size(),
+        HTTPRouteRule::getName,
         // CRD default: one rule matching every path, with no backends.
         HTTPRouteRule::new,
         (rule, i, problems, backendProblems) ->
@@ -90,12 +94,14 @@ final class RouteCompiler {
 
   /**
    * What HTTPRoute and GRPCRoute share: the route-level checks the CRD makes (hostname syntax, list
-   * sizes), then each rule on its own, a rule with a problem being dropped whole.
+   * sizes, rule names used once), then each rule on its own, a rule with a problem being dropped
+   * whole.
    */
   static <R> CompiledRoute compileRules(
       List<String> hostnames,
       List<R> specRules,
       ToIntFunction<R> matchCount,
+      Function<R, String> ruleName,
       Supplier<R> defaultRule,
       RuleCompiler<R> compileRule) {
     RuleProblem routeProblem = null;
@@ -121,6 +127,23 @@ final class RouteCompiler {
     if (routeProblem == null) {
       routeProblem =
           CrdLimits.tooManyMatches(specRules.stream().map(r -> matchCount.applyAsInt(r)).toList());
+    }
+    // CEL on spec.rules: "Rule name must be unique within the route".
+    Map<String, Integer> names = new HashMap<>();
+    for (int i = 0; i < specRules.size() && routeProblem == null; i++) {
+      String name = ruleName.apply(specRules.get(i));
+      Integer first = name == null ? null : names.putIfAbsent(name, i);
+      if (first != null) {
+        routeProblem =
+            unsupported(
+                "spec.rules["
+                    + i
+                    + "].name: \""
+                    + name
+                    + "\" is also the name of spec.rules["
+                    + first
+                    + "] (expected: unique rule names)");
+      }
     }
     if (specRules.isEmpty()) {
       specRules = List.of(defaultRule.get());

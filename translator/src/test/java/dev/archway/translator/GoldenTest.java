@@ -51,7 +51,19 @@ class GoldenTest {
           "status-addresses",
           new RuntimeFacts(
               Map.of(),
-              Map.of("default/gw", List.of("192.0.2.10", "2001:db8::10", "gw.example.net"))));
+              Map.of("default/gw", List.of("192.0.2.10", "2001:db8::10", "gw.example.net"))),
+          "address-not-usable",
+          new RuntimeFacts(
+              Map.of(
+                  "gateway/default/gw/port/8080",
+                  "not served: spec.addresses[0]: IPAddress \"192.0.2.1\" is not usable"
+                      + " (expected: an address in --address-range 127.0.1.1-127.0.1.254)"),
+              Map.of(),
+              Map.of(
+                  "default/gw",
+                  "spec.addresses[0]: IPAddress \"192.0.2.1\" is not usable"
+                      + " (expected: an address in --address-range 127.0.1.1-127.0.1.254)"),
+              null));
 
   static Stream<String> cases() throws IOException {
     try (Stream<Path> files = Files.list(TESTDATA)) {

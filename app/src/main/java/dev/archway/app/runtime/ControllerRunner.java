@@ -330,7 +330,8 @@ public final class ControllerRunner implements AutoCloseable {
       return;
     }
     TranslationResult result = Translator.translate(snapshot, facts.withNow(now));
-    AddressPool.Assignment assignment = addresses.assign(result.config());
+    AddressPool.Assignment assignment =
+        addresses.assign(result.config(), AddressPool.requested(snapshot));
     ApplyResult outcome;
     try {
       outcome = dataPlane.apply(assignment.config());
@@ -455,12 +456,13 @@ public final class ControllerRunner implements AutoCloseable {
   private static RuntimeFacts observedFacts(
       ApplyResult outcome, AddressPool.Assignment assignment) {
     RuntimeFacts bound = RuntimeFactsCollector.from(outcome);
-    if (assignment.listenerErrors().isEmpty()) {
+    if (assignment.listenerErrors().isEmpty() && assignment.gatewayAddressErrors().isEmpty()) {
       return bound;
     }
     Map<String, String> errors = new HashMap<>(bound.listenerErrors());
     errors.putAll(assignment.listenerErrors());
-    return new RuntimeFacts(errors, bound.gatewayAddresses());
+    return new RuntimeFacts(
+        errors, bound.gatewayAddresses(), assignment.gatewayAddressErrors(), null);
   }
 
   /** Stops writing, releases the Lease, stops watching. The data plane is the caller's. */
