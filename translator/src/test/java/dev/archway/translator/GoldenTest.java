@@ -95,6 +95,9 @@ class GoldenTest {
     assertThat(render(Translator.translate(snapshot, factsFor(name))))
         .as("a second translation")
         .isEqualTo(actual);
+    assertThat(Translator.referencedSecrets(snapshot))
+        .as("referencedSecrets: the Secrets the translation read (the provider watches these)")
+        .isEqualTo(result.secrets());
 
     Path out = TESTDATA.resolve(name + ".out.yaml");
     if (UPDATE) {
