@@ -209,12 +209,14 @@ final class BackendResolver {
     Destination destination =
         destinations.computeIfAbsent(
             destinationName,
-            n -> new Destination(n, protocol, serviceEndpoints(namespace, name, servicePort), tls));
+            n ->
+                new Destination(
+                    n, protocol, serviceEndpoints(index, namespace, name, servicePort), tls));
     resolvedServices.put(key, destination);
     return destination;
   }
 
-  private static ServicePort servicePort(List<ServicePort> ports, Integer port) {
+  static ServicePort servicePort(List<ServicePort> ports, Integer port) {
     for (ServicePort p : ports) {
       if (Objects.equals(p.getPort(), port)) {
         return p;
@@ -228,7 +230,8 @@ final class BackendResolver {
    * Service port's name gives the endpoint port (Kubernetes resolves targetPort per Pod, so only
    * the slices know it).
    */
-  private List<Endpoint> serviceEndpoints(String namespace, String name, ServicePort servicePort) {
+  static List<Endpoint> serviceEndpoints(
+      ResourceIndex index, String namespace, String name, ServicePort servicePort) {
     String portName = Objects.requireNonNullElse(servicePort.getName(), "");
     TreeSet<Endpoint> endpoints = new TreeSet<>(ENDPOINT_ORDER);
     for (EndpointSlice slice : index.endpointSlices(namespace, name)) {

@@ -73,6 +73,19 @@ public final class Translator {
     return new TranslationResult(config, statuses, index.secretsLookedUp());
   }
 
+  /**
+   * The endpoint fast path: {@code config} (the output of a translation) with the endpoints of its
+   * Service destinations read again from {@code snapshot}, routes and everything else kept. Equal
+   * to the configuration a full translation of {@code snapshot} gives when only EndpointSlices
+   * changed since {@code config} was translated. Returns {@code config} itself when no endpoint
+   * changed.
+   */
+  public static DataPlaneConfig refreshEndpoints(
+      DataPlaneConfig config, ResourceSnapshot snapshot) {
+    return EndpointRefresh.refresh(
+        Objects.requireNonNull(config, "config"), Objects.requireNonNull(snapshot, "snapshot"));
+  }
+
   /** The Gateways of Archway's classes and their ListenerSets, listeners resolved. */
   private record Frontends(
       Map<String, GatewayContext> gateways, Map<String, ListenerSetContext> listenerSets) {}

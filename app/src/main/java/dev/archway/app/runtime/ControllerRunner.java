@@ -39,6 +39,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,10 +53,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Endpoint fast path.</b> A burst of EndpointSlice-only changes is published after a shorter
  * holdoff. If none of the slices belongs to a Service the running configuration sends traffic to,
- * nothing is done at all (the new snapshot is used by the next translation). Otherwise the snapshot
- * is translated and applied as usual (translation is pure and cheap next to the holdoff; statuses
- * are unaffected by endpoints and compare equal, so the writer sends nothing), and the time from
- * the informer seeing the change to the data plane serving it is logged.
+ * nothing is done at all (the new snapshot is used by the next translation). Otherwise nothing is
+ * translated: {@link Translator#refreshEndpoints} reads the endpoints of the configuration in force
+ * again, and the result goes to the data plane (host infrastructure) or to config sync, which sends
+ * proxies an endpoint delta. Routes, listeners and statuses cannot depend on endpoints, so the
+ * statuses stay as they are. The time from the informer seeing the change to the data plane serving
+ * it is logged ({@link #lastEndpointLatency()}); {@link #translations()} counts full translations,
+ * which the fast path does not add to.
  *
  * <p>Every replica serves traffic with its own data plane; only the leader writes statuses.
  *
@@ -121,9 +125,11 @@ public final class ControllerRunner implements AutoCloseable {
   // Guarded by this.
   private ResourceSnapshot current = ResourceSnapshot.EMPTY;
   private DataPlaneConfig applied = DataPlaneConfig.EMPTY;
+  private TranslationResult lastResult; // what statuses were last published from
   private RuntimeFacts facts = RuntimeFacts.NONE;
   private volatile boolean serving;
   private volatile Duration lastEndpointLatency;
+  private final AtomicLong translations = new AtomicLong();
   private volatile SyncServer sync;
   private boolean closed; // guarded by this: no status work after close (proxies still come and go)
   private volatile ProxyCertificates certificates;
@@ -281,14 +287,55 @@ public final class ControllerRunner implements AutoCloseable {
     return lastEndpointLatency;
   }
 
+  /**
+   * Full translations of a snapshot made so far (each {@link Translator#translate} call, the
+   * re-translations for runtime facts included); the endpoint fast path makes none.
+   */
+  public long translations() {
+    return translations.get();
+  }
+
+  private TranslationResult translate(ResourceSnapshot snapshot, Instant now) {
+    translations.incrementAndGet();
+    return Translator.translate(snapshot, facts.withNow(now));
+  }
+
   private synchronized void changed(SnapshotUpdate update) {
     ResourceSnapshot previous = current;
     current = update.snapshot();
-    if (update.endpointsOnly() && !touchesDestinations(update, previous)) {
-      LOG.debug("EndpointSlice changes of Services no route uses: {}", update.changed());
+    if (update.endpointsOnly() && lastResult != null) {
+      if (!touchesDestinations(update, previous)) {
+        LOG.debug("EndpointSlice changes of Services no route uses: {}", update.changed());
+        return;
+      }
+      refreshEndpoints(update);
       return;
     }
     apply(current, update);
+  }
+
+  /**
+   * The fast path: the configuration in force with its endpoints read again, applied or published
+   * without translating.
+   */
+  private void refreshEndpoints(SnapshotUpdate update) {
+    DataPlaneConfig refreshed = Translator.refreshEndpoints(applied, current);
+    if (refreshed != applied) {
+      if (proxy == null) {
+        try {
+          dataPlane.apply(refreshed);
+        } catch (RuntimeException e) {
+          LOG.error(
+              "endpoints rejected, the last good configuration keeps serving: {}", e.toString());
+          return;
+        }
+      } else if (sync != null) {
+        sync.publish(refreshed); // an endpoint delta for proxies that have the configuration
+      }
+      applied = refreshed;
+    }
+    recordEndpointLatency(update);
+    statuses.publish(current, lastResult, clock.instant());
   }
 
   /** Whether a changed slice belongs to a Service that a destination in force sends traffic to. */
@@ -329,7 +376,7 @@ public final class ControllerRunner implements AutoCloseable {
       provision(snapshot, update, now);
       return;
     }
-    TranslationResult result = Translator.translate(snapshot, facts.withNow(now));
+    TranslationResult result = translate(snapshot, now);
     AddressPool.Assignment assignment =
         addresses.assign(result.config(), AddressPool.requested(snapshot));
     ApplyResult outcome;
@@ -346,8 +393,9 @@ public final class ControllerRunner implements AutoCloseable {
     RuntimeFacts observed = observedFacts(outcome, assignment);
     if (!observed.equals(facts)) {
       facts = observed;
-      result = Translator.translate(snapshot, facts.withNow(now));
+      result = translate(snapshot, now);
     }
+    lastResult = result;
     StatusStore.View view = statuses.publish(snapshot, result, now);
     writer.submit(result.statuses());
     LOG.info(
@@ -363,7 +411,7 @@ public final class ControllerRunner implements AutoCloseable {
    * Gateways' addresses from their proxy Services, and publishes; the leader applies the objects.
    */
   private void provision(ResourceSnapshot snapshot, SnapshotUpdate update, Instant now) {
-    TranslationResult result = Translator.translate(snapshot, facts.withNow(now));
+    TranslationResult result = translate(snapshot, now);
     List<ProxyResources> desired = new ArrayList<>();
     List<ProxyCertificates.Target> tls = new ArrayList<>();
     Map<String, List<String>> addresses = new HashMap<>();
@@ -396,10 +444,12 @@ public final class ControllerRunner implements AutoCloseable {
     }
     if (!observed.equals(facts)) {
       facts = observed;
-      result = Translator.translate(snapshot, facts.withNow(now));
+      result = translate(snapshot, now);
     }
     applied = result.config();
+    lastResult = result;
     serving = true;
+    recordEndpointLatency(update);
     StatusStore.View view = statuses.publish(snapshot, result, now);
     writer.submit(result.statuses());
     infra.submit(desired);
@@ -423,7 +473,8 @@ public final class ControllerRunner implements AutoCloseable {
         ProxyAcks.merge(new RuntimeFacts(Map.of(), facts.gatewayAddresses()), applied, sync);
     if (!observed.equals(facts)) {
       facts = observed;
-      TranslationResult result = Translator.translate(current, facts.withNow(now));
+      TranslationResult result = translate(current, now);
+      lastResult = result;
       statuses.publish(current, result, now);
       writer.submit(result.statuses());
     }

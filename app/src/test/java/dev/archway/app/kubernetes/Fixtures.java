@@ -1,6 +1,7 @@
 package dev.archway.app.kubernetes;
 
 import dev.archway.api.v1alpha1.ArchwayApi;
+import dev.archway.app.runtime.StatusStore;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -19,6 +20,33 @@ final class Fixtures {
   static final int LISTENER_PORT = 18080;
 
   private Fixtures() {}
+
+  /**
+   * Waits until no namespace is being deleted and the controller whose statuses are {@code
+   * statuses} has translated the deletions: earlier tests' namespaces are emptied by the
+   * controller-manager over seconds, and the controllers under test watch the whole cluster, so a
+   * test that counts the controller's work waits for that to be over first.
+   */
+  static void awaitQuiet(KubernetesClient client, StatusStore statuses) {
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(120))
+        .until(
+            () -> {
+              java.util.Set<String> live = new java.util.HashSet<>();
+              for (var n : client.namespaces().list().getItems()) {
+                if (n.getStatus() != null && "Terminating".equals(n.getStatus().getPhase())) {
+                  return false;
+                }
+                live.add(n.getMetadata().getName());
+              }
+              return statuses.view().resources().stream()
+                  .allMatch(
+                      r -> {
+                        String ns = r.path("metadata").path("namespace").asString("");
+                        return ns.isEmpty() || live.contains(ns);
+                      });
+            });
+  }
 
   static void namespace(KubernetesClient client, String name) {
     client

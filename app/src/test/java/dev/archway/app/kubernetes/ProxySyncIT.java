@@ -139,6 +139,7 @@ class ProxySyncIT {
             Clock.systemUTC(),
             "archway-controller");
     String syncAddress = "127.0.0.1:" + sync.server().port();
+    StatusStore statuses = new StatusStore();
     runner =
         ControllerRunner.start(
             client,
@@ -155,7 +156,7 @@ class ProxySyncIT {
                 Duration.ofSeconds(60),
                 ProxySettings.defaults(syncAddress)),
             null,
-            new StatusStore(),
+            statuses,
             Clock.systemUTC(),
             sync.server(),
             sync.certificates());
@@ -257,7 +258,9 @@ class ProxySyncIT {
 
     // An EndpointSlice change reaches the proxy as an endpoint delta.
     long deltas = syncState(adminPort).path("deltaUpdates").asLong();
+    Fixtures.awaitQuiet(client, statuses);
     long statusWrites = runner.statusWrites();
+    long translations = runner.translations();
     String programmedSince =
         programmed(gateway(), gateway().getStatus().getConditions())
             .orElseThrow()
@@ -280,6 +283,8 @@ class ProxySyncIT {
       await()
           .atMost(Duration.ofSeconds(10))
           .until(() -> sync.server().status().get(ns + "/gw").programmed());
+      // The endpoint fast path: the configuration's endpoints were read again, nothing translated.
+      assertThat(runner.translations()).isEqualTo(translations);
 
       // The controller stops: the proxy notices, and keeps serving what it has.
       stopController();
