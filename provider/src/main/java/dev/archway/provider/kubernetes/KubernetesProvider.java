@@ -243,14 +243,20 @@ public final class KubernetesProvider implements AutoCloseable, ObjectCache {
    * Secrets, so the second round normally finds nothing to do.
    */
   private void watchReferencedSecrets() {
-    for (int round = 0; round < 3; round++) {
-      ResourceSnapshot snapshot;
-      synchronized (lock) {
-        snapshot = snapshotLocked();
+    try {
+      for (int round = 0; round < 3; round++) {
+        ResourceSnapshot snapshot;
+        synchronized (lock) {
+          snapshot = snapshotLocked();
+        }
+        if (!secrets.update(secretReferences.of(snapshot))) {
+          return;
+        }
       }
-      if (!secrets.update(secretReferences.of(snapshot))) {
-        return;
-      }
+    } catch (RuntimeException e) {
+      // The update is published all the same, with the Secrets watched so far: a change that
+      // cannot be published would hold back every later one.
+      LOG.error("finding the Secrets Gateways reference failed; watching the same ones", e);
     }
   }
 
