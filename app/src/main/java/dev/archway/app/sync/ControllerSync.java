@@ -32,13 +32,14 @@ import org.slf4j.LoggerFactory;
  * every proxy Secret is reissued.
  *
  * <p><b>The server certificate</b> lives in memory only, issued at start for {@link
- * #SERVER_VALIDITY}; a controller running longer than that must be restarted.
+ * #SERVER_VALIDITY} and renewed in the running server when a third of that is left (see {@link
+ * ServerCertificate}): proxies trust the CA, so they accept the new one at their next connection.
  */
 public final class ControllerSync implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ControllerSync.class);
 
-  /** The sync server's certificate validity. */
-  public static final Duration SERVER_VALIDITY = Duration.ofDays(365);
+  /** The sync server's certificate validity (renewed after two thirds, as proxies' are). */
+  public static final Duration SERVER_VALIDITY = Duration.ofDays(30);
 
   /** The controller Service's name, as the Helm chart names it. */
   public static final String SERVICE_NAME = "archway-controller";

@@ -130,7 +130,10 @@ public final class SyncServer implements AutoCloseable {
   private final Map<String, GatewayState> gateways = new TreeMap<>();
   private Map<String, DataPlaneConfig> published = Map.of();
 
-  private SyncServer(NettyServerBuilder builder) throws IOException {
+  private final ServerCertificate certificate;
+
+  private SyncServer(NettyServerBuilder builder, ServerCertificate certificate) throws IOException {
+    this.certificate = certificate;
     ServerServiceDefinition service =
         ServerServiceDefinition.builder(SyncProtocol.SERVICE)
             .addMethod(SyncProtocol.STREAM, ServerCalls.asyncBidiStreamingCall(this::open))
@@ -144,11 +147,14 @@ public final class SyncServer implements AutoCloseable {
             .permitKeepAliveWithoutCalls(true)
             .build()
             .start();
+    certificate.startRenewing();
   }
 
   /**
    * Listens on {@code address} with mutual TLS: a certificate {@code ca} issues for {@code
-   * serverNames}, and only clients whose certificate {@code ca} signed.
+   * serverNames}, and only clients whose certificate {@code ca} signed. The server's certificate is
+   * valid for {@code serverCertValidity} and renewed, while the server runs, when a third of that
+   * is left (new connections get the new one; see {@link ServerCertificate}).
    */
   public static SyncServer start(
       InetSocketAddress address,
@@ -156,9 +162,17 @@ public final class SyncServer implements AutoCloseable {
       List<String> serverNames,
       java.time.Duration serverCertValidity)
       throws IOException {
-    CertificateAuthority.Issued cert = ca.issueServer(serverNames, serverCertValidity);
+    ServerCertificate cert =
+        new ServerCertificate(ca, serverNames, serverCertValidity, java.time.Clock.systemUTC());
     return new SyncServer(
-        NettyServerBuilder.forAddress(address).sslContext(TlsFiles.server(cert, ca.certificate())));
+        NettyServerBuilder.forAddress(address)
+            .sslContext(TlsFiles.server(cert.keyManagerFactory(), ca.certificate())),
+        cert);
+  }
+
+  /** The certificate served to new connections now. */
+  public X509Certificate serverCertificate() {
+    return certificate.certificate();
   }
 
   /** The port listened on (useful when it was 0). */
@@ -400,6 +414,7 @@ public final class SyncServer implements AutoCloseable {
   /** Stops at once: open streams end, proxies keep serving and reconnect. */
   @Override
   public void close() {
+    certificate.close();
     server.shutdownNow();
     try {
       server.awaitTermination(5, TimeUnit.SECONDS);

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
 
 /**
@@ -39,12 +40,12 @@ public final class TlsFiles {
         .build();
   }
 
-  /** The controller side: requires a client certificate signed by the sync CA. */
-  static SslContext server(CertificateAuthority.Issued serverCert, X509Certificate ca)
-      throws SSLException {
-    return GrpcSslContexts.configure(
-            io.netty.handler.ssl.SslContextBuilder.forServer(
-                serverCert.key(), serverCert.certificate()))
+  /**
+   * The controller side: its key material from {@code keys} at each handshake (see {@link
+   * ServerCertificate}); requires a client certificate signed by the sync CA.
+   */
+  static SslContext server(KeyManagerFactory keys, X509Certificate ca) throws SSLException {
+    return GrpcSslContexts.configure(io.netty.handler.ssl.SslContextBuilder.forServer(keys))
         .trustManager(ca)
         .clientAuth(ClientAuth.REQUIRE)
         .build();
