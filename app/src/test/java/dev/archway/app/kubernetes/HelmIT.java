@@ -38,7 +38,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * needed: a controller authenticated as the chart's ServiceAccount (by impersonation) watches
  * everything, writes statuses, holds its Lease, keeps the config sync CA and a Gateway's proxy
  * certificate in Secrets and provisions the Gateway's proxy, but may not read Pods or delete
- * Secrets.
+ * Secrets. The same holds with {@code rbac.secretNamespaces} limiting Secret access to named
+ * Secrets of one namespace, where listing Secrets is refused.
  */
 @ExtendWith(TestCluster.class)
 class HelmIT {
@@ -109,7 +110,35 @@ class HelmIT {
 
   @Test
   void chartAppliesAndItsRbacSufficesForTheController() throws Exception {
-    String manifests = template("archway", ns, "--include-crds", "--set", "replicas=1");
+    chartRbacSuffices();
+  }
+
+  /**
+   * With rbac.secretNamespaces naming the Gateway's proxy certificate Secret, as deploy/README.md
+   * says to: no Secret rule is cluster-wide, and the controller still keeps the sync CA (its own
+   * Role) and writes the proxy certificate.
+   */
+  @Test
+  void secretReadsLimitedByNameStillSufficeWithProxies() throws Exception {
+    chartRbacSuffices("--set", "rbac.secretNamespaces." + ns + "={archway-gw-proxy-tls}");
+    for (String role : List.of("archway-controller-secrets", "archway-controller-sync-ca")) {
+      assertThat(admin.rbac().roles().inNamespace(ns).withName(role).get()).as(role).isNotNull();
+    }
+    for (Runnable forbidden :
+        List.<Runnable>of(
+            () -> asController.secrets().inAnyNamespace().list(),
+            () -> asController.secrets().inNamespace(ns).list(),
+            () -> asController.secrets().inNamespace("default").withName("x").get())) {
+      assertThatThrownBy(forbidden::run)
+          .isInstanceOf(KubernetesClientException.class)
+          .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(403));
+    }
+  }
+
+  private void chartRbacSuffices(String... options) throws Exception {
+    List<String> all = new java.util.ArrayList<>(List.of("--include-crds", "--set", "replicas=1"));
+    all.addAll(List.of(options));
+    String manifests = template("archway", ns, all.toArray(String[]::new));
     Fixtures.namespace(admin, ns);
     List<HasMetadata> objects =
         admin.load(new ByteArrayInputStream(manifests.getBytes(StandardCharsets.UTF_8))).items();
