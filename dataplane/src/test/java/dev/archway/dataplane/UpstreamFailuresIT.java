@@ -41,6 +41,7 @@ class UpstreamFailuresIT {
   private static EchoServer main;
   private static StaleBackend stale;
   private static StuckBackend stuck;
+  private static StuckBackend silent;
   private static DataPlane dataPlane;
   private static int port;
 
@@ -49,6 +50,7 @@ class UpstreamFailuresIT {
     main = E2e.echo("infra-backend-v1");
     stale = new StaleBackend();
     stuck = new StuckBackend();
+    silent = new StuckBackend();
     port = E2e.freePort();
     dataPlane = E2e.dataPlane();
     HttpRoute mirrored =
@@ -75,10 +77,12 @@ class UpstreamFailuresIT {
                                 "v",
                                 "*",
                                 mirrored,
+                                Ir.route("silent", "*", prefix("/silent"), backend("silent", 1)),
                                 Ir.route("stale", "*", prefix("/"), backend("stale", 1)))),
                         E2e.destination("main", main),
                         local("stale", stale.port()),
-                        local("stuck", stuck.port())))
+                        local("stuck", stuck.port()),
+                        local("silent", silent.port())))
                 .allBound())
         .isTrue();
   }
@@ -94,6 +98,7 @@ class UpstreamFailuresIT {
     main.close();
     stale.close();
     stuck.close();
+    silent.close();
   }
 
   @Test
@@ -157,6 +162,28 @@ class UpstreamFailuresIT {
     }
   }
 
+  @Test
+  void aClientThatLeavesWhileItsRequestWaitsEndsTheUpstreamRequest() throws Exception {
+    // The proxy notices the client go away (it keeps reading an HTTP/1.1 connection while a request
+    // is in flight, and epoll reports the hang-up anyway) and gives up the upstream request instead
+    // of waiting for an answer nobody will read.
+    try (Socket client = connect()) {
+      client
+          .getOutputStream()
+          .write("GET /silent/x HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+      client.getOutputStream().flush();
+      Socket upstreamSide = silent.accepted.poll(10, TimeUnit.SECONDS);
+      assertThat(upstreamSide).isNotNull();
+      try (upstreamSide) {
+        String request = readHead(upstreamSide.getInputStream());
+        assertThat(request).startsWith("GET /silent/x HTTP/1.1");
+        client.close();
+        upstreamSide.setSoTimeout(10_000);
+        assertThat(drain(upstreamSide.getInputStream())).isZero();
+      }
+    }
+  }
+
   private static Socket connect() throws IOException {
     Socket socket = new Socket();
     socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
@@ -174,7 +201,7 @@ class UpstreamFailuresIT {
         total += n;
       }
     } catch (SocketTimeoutException e) {
-      throw new AssertionError("the mirror connection is still open after " + total + " bytes");
+      throw new AssertionError("the connection is still open after " + total + " bytes");
     } catch (IOException e) {
       // reset by the proxy: closed as well
     }

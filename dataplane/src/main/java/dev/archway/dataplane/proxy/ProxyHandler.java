@@ -253,9 +253,22 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     ctx.close();
   }
 
-  /** Reads from the client only when the current exchange can take more (backpressure). */
+  /**
+   * Reads from the client while nothing waits in {@link #queued} and the current exchange can take
+   * more of its body (backpressure). Once a request has ended, reading goes on: the next bytes are
+   * the next request (queued, which then stops reading) or the client's close (which aborts the
+   * exchange, as nginx does). Stopping and restarting reads around every bodiless request cost two
+   * {@code epoll_ctl} system calls per request (measured with strace, a third of the proxy's socket
+   * system calls under keep-alive load). An HTTP/2 stream keeps the stricter rule: it carries no
+   * next request, and pausing a stream costs no system call.
+   */
   void updateRead() {
-    boolean want = !closing && (current == null ? queued.isEmpty() : current.wantsRequestData());
+    boolean want =
+        !closing
+            && queued.isEmpty()
+            && (current == null
+                || current.wantsRequestData()
+                || (!http2 && current.requestComplete()));
     if (ctx.channel().config().isAutoRead() != want) {
       ctx.channel().config().setAutoRead(want);
     }
