@@ -34,8 +34,12 @@ import picocli.CommandLine.Option;
 final class RunCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
-  /** How long the files must be quiet after a change before they are read again. */
-  private static final Duration SETTLE = Duration.ofMillis(100);
+  /**
+   * How long the files must be quiet after a change before they are read again: long enough for an
+   * editor's save (a write and a rename, microseconds apart) to arrive as one change, short enough
+   * not to dominate the time from a change to serving it (docs/benchmarks.md).
+   */
+  private static final Duration SETTLE = Duration.ofMillis(20);
 
   @Mixin ManifestPaths manifests;
 

@@ -12,12 +12,14 @@ import dev.archway.translator.Translator;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Standalone mode's pipeline: each snapshot from the file provider is translated, applied to the
@@ -38,6 +40,7 @@ public final class StandaloneRunner {
   private RuntimeFacts facts = RuntimeFacts.NONE;
   private volatile boolean serving;
   private Map<String, List<String>> lastSummary = Map.of();
+  private Map<String, JsonNode> lastStatuses = Map.of();
   private Set<String> reportedProblems = Set.of();
 
   /** Past this, a change is summarized by a count; {@code archway status} has the rest. */
@@ -78,9 +81,11 @@ public final class StandaloneRunner {
   }
 
   private void apply(ResourceSnapshot snapshot) {
+    long started = System.nanoTime();
     // Certificates are checked for expiry against the time of this translation.
     RuntimeFacts factsNow = facts.withNow(clock.instant());
     TranslationResult result = Translator.translate(snapshot, factsNow);
+    long translated = System.nanoTime();
     ApplyResult applied;
     try {
       applied = dataPlane.apply(result.config());
@@ -91,13 +96,31 @@ public final class StandaloneRunner {
     }
     current = snapshot;
     serving = true;
+    long served = System.nanoTime();
     RuntimeFacts observed = RuntimeFactsCollector.from(applied);
     if (!observed.equals(facts)) {
       facts = observed;
       result = Translator.translate(snapshot, facts.withNow(factsNow.now()));
     }
     StatusStore.View view = statuses.publish(snapshot, result, clock.instant());
-    printSummary(view);
+    printSummary(view, new Timings(started, translated, served));
+  }
+
+  /** Where an apply's time went, for the summary line: operators see what a change costs. */
+  private record Timings(long started, long translated, long served) {
+    @Override
+    public String toString() {
+      return "in %d ms (translation %d ms, data plane %d ms, then statuses %d ms)"
+          .formatted(
+              millis(started, System.nanoTime()),
+              millis(started, translated),
+              millis(translated, served),
+              millis(served, System.nanoTime()));
+    }
+
+    private static long millis(long from, long to) {
+      return (to - from) / 1_000_000;
+    }
   }
 
   /**
@@ -105,8 +128,18 @@ public final class StandaloneRunner {
    * problems not reported before. With thousands of routes, a change to one of them prints a few
    * lines, not the whole configuration ({@code archway status} shows everything).
    */
-  private void printSummary(StatusStore.View view) {
-    Map<String, List<String>> blocks = StatusSummary.blocks(view.statuses());
+  private void printSummary(StatusStore.View view, Timings timings) {
+    // A status node published again unchanged is the same object (StatusStore reuses it): its lines
+    // are those of last time.
+    Map<String, List<String>> blocks = new LinkedHashMap<>();
+    view.statuses()
+        .forEach(
+            (name, status) ->
+                blocks.put(
+                    name,
+                    status == lastStatuses.get(name)
+                        ? lastSummary.get(name)
+                        : StatusSummary.block(name, status)));
     List<String> changed = new ArrayList<>();
     blocks.forEach(
         (name, lines) -> {
@@ -115,7 +148,8 @@ public final class StandaloneRunner {
           }
         });
     long removed = lastSummary.keySet().stream().filter(k -> !blocks.containsKey(k)).count();
-    StringBuilder summary = new StringBuilder("configuration applied: ");
+    StringBuilder summary =
+        new StringBuilder("configuration applied ").append(timings).append(": ");
     DataPlaneConfig config = view.config();
     summary
         .append(config.gateways().size())
@@ -138,6 +172,7 @@ public final class StandaloneRunner {
     }
     LOG.info("{}", summary);
     lastSummary = blocks;
+    lastStatuses = view.statuses();
 
     int shown = 0;
     Set<String> problems = new HashSet<>(view.problems());

@@ -11,9 +11,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -59,7 +61,16 @@ public final class StatusStore {
               })
           .thenComparing(Comparator.naturalOrder());
 
+  /**
+   * What {@link #publish} made of one resource: reused while the resource is the same object (the
+   * providers hand out the same instance until it changes) and its computed status is equal. With
+   * 10,000 routes, rebuilding, serializing and stamping every one on each change cost about a
+   * second of CPU per change; a change now costs in proportion to what it changed.
+   */
+  private record Rendered(HasMetadata resource, Object status, JsonNode tree, JsonNode stamped) {}
+
   private volatile View view = View.EMPTY;
+  private Map<String, Rendered> rendered = Map.of();
 
   /** The view published last. */
   public View view() {
@@ -76,16 +87,23 @@ public final class StatusStore {
     result.statuses().keySet().stream()
         .sorted(SUMMARY_ORDER)
         .forEach(key -> statuses.put(key.toString(), null));
+    Map<String, Rendered> renderedNow = new HashMap<>();
     for (HasMetadata resource : snapshot.all()) {
-      JsonNode tree = ResourceWriter.toTree(result.withStatus(resource));
-      String key = ResourceKey.of(resource).toString();
-      if (statuses.containsKey(key) && tree.has("status")) {
-        JsonNode status = tree.get("status");
-        ConditionTimes.stamp(status, previous.statuses().get(key), timestamp);
-        statuses.put(key, status);
+      ResourceKey resourceKey = ResourceKey.of(resource);
+      String key = resourceKey.toString();
+      Object status = result.statuses().get(resourceKey);
+      Rendered before = rendered.get(key);
+      Rendered latest =
+          before != null && before.resource() == resource && Objects.equals(before.status(), status)
+              ? before
+              : render(resource, status, result, previous.statuses().get(key), timestamp);
+      if (latest.stamped() != null && statuses.containsKey(key)) {
+        statuses.put(key, latest.stamped());
       }
-      resources.add(tree);
+      resources.add(latest.tree());
+      renderedNow.put(key, latest);
     }
+    rendered = renderedNow;
     statuses.values().removeIf(s -> s == null);
     View next =
         new View(
@@ -95,6 +113,21 @@ public final class StatusStore {
             result.problems());
     view = next;
     return next;
+  }
+
+  private static Rendered render(
+      HasMetadata resource,
+      Object status,
+      TranslationResult result,
+      JsonNode previousStatus,
+      String timestamp) {
+    JsonNode tree = ResourceWriter.toTree(result.withStatus(resource));
+    JsonNode stamped = null;
+    if (status != null && tree.has("status")) {
+      stamped = tree.get("status");
+      ConditionTimes.stamp(stamped, previousStatus, timestamp);
+    }
+    return new Rendered(resource, status, tree, stamped);
   }
 
   /** Every resource as a Kubernetes object with its computed status, without condition times. */

@@ -30,13 +30,15 @@ public final class StatusSummary {
   /** The lines of each resource separately, in the map's order, for showing only what changed. */
   public static Map<String, List<String>> blocks(Map<String, JsonNode> statuses) {
     Map<String, List<String>> blocks = new LinkedHashMap<>();
-    statuses.forEach(
-        (name, status) -> {
-          List<String> lines = new ArrayList<>();
-          appendResource(lines, name, status);
-          blocks.put(name, List.copyOf(lines));
-        });
+    statuses.forEach((name, status) -> blocks.put(name, block(name, status)));
     return blocks;
+  }
+
+  /** The lines of one resource. */
+  public static List<String> block(String name, JsonNode status) {
+    List<String> lines = new ArrayList<>();
+    appendResource(lines, name, status);
+    return List.copyOf(lines);
   }
 
   private static void appendResource(List<String> lines, String name, JsonNode status) {

@@ -1,0 +1,129 @@
+package dev.archway.app.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.archway.api.runtime.RuntimeFacts;
+import dev.archway.api.snapshot.ResourceSnapshot;
+import dev.archway.api.yaml.ManifestLoader;
+import dev.archway.translator.Translator;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+class StatusStoreTest {
+  private static final String GATEWAY =
+      """
+      apiVersion: gateway.networking.k8s.io/v1
+      kind: GatewayClass
+      metadata: {name: archway}
+      spec: {controllerName: archway.dev/gateway-controller}
+      ---
+      apiVersion: gateway.networking.k8s.io/v1
+      kind: Gateway
+      metadata: {name: gw, namespace: default}
+      spec:
+        gatewayClassName: archway
+        listeners: [{name: http, port: 8080, protocol: HTTP}]
+      ---
+      apiVersion: archway.dev/v1alpha1
+      kind: Backend
+      metadata: {name: app, namespace: default}
+      spec: {endpoints: [{ip: {address: 127.0.0.1, port: 9000}}]}
+      """;
+
+  private static String route(String name, String backend) {
+    return """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: %s, namespace: default}
+        spec:
+          parentRefs: [{name: gw}]
+          rules: [{backendRefs: [{group: archway.dev, kind: Backend, name: %s}]}]
+        """
+        .formatted(name, backend);
+  }
+
+  @TempDir Path dir;
+
+  private List<HasMetadata> load(String name, String yaml) throws IOException {
+    Path file = dir.resolve(name);
+    Files.writeString(file, yaml);
+    return ManifestLoader.loadFile(file).snapshot().all();
+  }
+
+  private static StatusStore.View publish(StatusStore store, List<HasMetadata> all, String time) {
+    ResourceSnapshot snapshot = ResourceSnapshot.builder().addAll(all).build();
+    return store.publish(
+        snapshot, Translator.translate(snapshot, RuntimeFacts.NONE), Instant.parse(time));
+  }
+
+  private static List<HasMetadata> concat(List<HasMetadata> a, List<HasMetadata> b) {
+    return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
+  }
+
+  @Test
+  void anUnchangedResourceKeepsItsPublishedStatusAndTimes() throws IOException {
+    List<HasMetadata> gateway = load("gw.yaml", GATEWAY);
+    List<HasMetadata> kept = load("kept.yaml", route("kept", "app"));
+    StatusStore store = new StatusStore();
+    StatusStore.View first = publish(store, concat(gateway, kept), "2026-01-01T00:00:00Z");
+    JsonNode keptStatus = first.statuses().get("HTTPRoute/default/kept");
+
+    List<HasMetadata> added = load("added.yaml", route("added", "app"));
+    StatusStore.View second =
+        publish(store, concat(concat(gateway, kept), added), "2026-01-01T00:01:00Z");
+
+    // Same resource object, same computed status: the very node published before.
+    assertThat(second.statuses().get("HTTPRoute/default/kept")).isSameAs(keptStatus);
+    assertThat(second.statuses().get("HTTPRoute/default/added").toString())
+        .contains("2026-01-01T00:01:00Z");
+    // The Gateway's status changed (attachedRoutes 1 -> 2): rendered again, and its Accepted
+    // condition, still True, keeps the time it became True.
+    JsonNode gatewayStatus = second.statuses().get("Gateway/default/gw");
+    assertThat(gatewayStatus).isNotSameAs(first.statuses().get("Gateway/default/gw"));
+    assertThat(gatewayStatus.at("/listeners/0/attachedRoutes").asInt()).isEqualTo(2);
+    assertThat(gatewayStatus.at("/conditions/0/lastTransitionTime").asString())
+        .isEqualTo("2026-01-01T00:00:00Z");
+  }
+
+  @Test
+  void anUnchangedResourceWhoseStatusChangedIsRenderedAgain() throws IOException {
+    List<HasMetadata> gateway = load("gw.yaml", GATEWAY);
+    List<HasMetadata> routes = load("routes.yaml", route("web", "missing"));
+    StatusStore store = new StatusStore();
+    StatusStore.View first = publish(store, concat(gateway, routes), "2026-01-01T00:00:00Z");
+    assertThat(first.statuses().get("HTTPRoute/default/web").toString())
+        .contains("BackendNotFound");
+
+    List<HasMetadata> backend =
+        load(
+            "missing.yaml",
+            """
+            apiVersion: archway.dev/v1alpha1
+            kind: Backend
+            metadata: {name: missing, namespace: default}
+            spec: {endpoints: [{ip: {address: 127.0.0.1, port: 9001}}]}
+            """);
+    StatusStore.View second =
+        publish(store, concat(concat(gateway, routes), backend), "2026-01-01T00:01:00Z");
+
+    // The route object is the same, but the Backend it names now exists.
+    JsonNode status = second.statuses().get("HTTPRoute/default/web");
+    assertThat(status.toString()).doesNotContain("BackendNotFound");
+    JsonNode resolvedRefs = null;
+    for (JsonNode condition : status.at("/parents/0/conditions")) {
+      if (condition.get("type").asString().equals("ResolvedRefs")) {
+        resolvedRefs = condition;
+      }
+    }
+    assertThat(resolvedRefs).isNotNull();
+    assertThat(resolvedRefs.get("status").asString()).isEqualTo("True");
+    assertThat(resolvedRefs.get("lastTransitionTime").asString()).isEqualTo("2026-01-01T00:01:00Z");
+  }
+}
