@@ -186,7 +186,8 @@ class ControllerIT {
           replica.runner().lastEndpointLatency().toNanos() / 1e6,
           endToEnd.toNanos() / 1e6,
           (written - start) / 1e6);
-      assertThat(endToEnd).isLessThan(Duration.ofSeconds(2));
+      // Printed, not asserted: a timing bound would fail on a busy machine, not on a slow path. The
+      // fast path itself is asserted: no translation and no status write happened.
       assertThat(replica.runner().translations()).isEqualTo(translations);
       assertThat(replica.runner().statusWrites()).isEqualTo(writes);
     }
