@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.SupportedFeature;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /** Picks the GatewayClasses Archway serves and computes their status. */
 final class GatewayClasses {
@@ -30,13 +31,8 @@ final class GatewayClasses {
    * HTTPRouteRequestTimeout, HTTPRouteRetry, ListenerSet, TCPRoute, TLSRoute, TLSRouteModeMixed,
    * TLSRouteModeTerminate, UDPRoute.
    *
-   * <p>GatewayStaticAddresses and GatewayAddressEmpty: the runtime assigns addresses (host
-   * infrastructure: the controller's address pool honours a requested IPAddress from its range, and
-   * reports any other as AddressNotUsable through the runtime facts).
-   *
-   * <p>Not claimed: GatewayInfrastructurePropagation (the labels and annotations reach the
-   * Deployment, Service and ServiceAccount of Kubernetes infrastructure, but host infrastructure
-   * creates no such objects for the suite to find), Mesh features.
+   * <p>Features that depend on where Gateways run are added by {@link GatewayRuntime}. Not claimed
+   * in any runtime: Mesh features.
    *
    * <p>HTTPRouteRetryBackendTimeout and HTTPRouteRetryConnectionError have no conformance test at
    * v1.6.1; the data plane retries a try that exceeded timeouts.backendRequest and one whose
@@ -49,14 +45,12 @@ final class GatewayClasses {
               "GRPCRoute",
               "GRPCRouteNamedRouteRule",
               "Gateway",
-              "GatewayAddressEmpty",
               "GatewayBackendClientCertificate",
               "GatewayFrontendClientCertificateValidation",
               "GatewayFrontendClientCertificateValidationInsecureFallback",
               "GatewayHTTPListenerIsolation",
               "GatewayHTTPSListenerDetectMisdirectedRequests",
               "GatewayPort8080",
-              "GatewayStaticAddresses",
               "HTTPRoute",
               "HTTPRoute303RedirectStatusCode",
               "HTTPRoute307RedirectStatusCode",
@@ -104,7 +98,12 @@ final class GatewayClasses {
    * not Accepted (InvalidParameters) and its Gateways are not served.
    */
   static Map<String, ProxyConfig> process(
-      List<GatewayClass> classes, ResourceIndex index, Map<ResourceKey, Object> statuses) {
+      List<GatewayClass> classes,
+      ResourceIndex index,
+      Map<ResourceKey, Object> statuses,
+      GatewayRuntime runtime) {
+    List<String> supported =
+        Stream.concat(SUPPORTED_FEATURES.stream(), runtime.features().stream()).sorted().toList();
     Map<String, ProxyConfig> ours = new HashMap<>();
     for (GatewayClass gc : classes) {
       if (gc.getSpec() == null
@@ -145,7 +144,7 @@ final class GatewayClasses {
                     generation)));
       }
       status.setSupportedFeatures(
-          SUPPORTED_FEATURES.stream()
+          supported.stream()
               .map(
                   name -> {
                     SupportedFeature f = new SupportedFeature();

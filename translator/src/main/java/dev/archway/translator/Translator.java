@@ -38,15 +38,27 @@ public final class Translator {
    * @param snapshot every resource; never modified
    * @param facts what the data plane reported about the configuration it runs, or {@link
    *     RuntimeFacts#NONE}
+   * @see #translate(ResourceSnapshot, RuntimeFacts, GatewayRuntime) for Gateways that do not run in
+   *     this process ({@link GatewayRuntime#HOST} here)
    */
   public static TranslationResult translate(ResourceSnapshot snapshot, RuntimeFacts facts) {
+    return translate(snapshot, facts, GatewayRuntime.HOST);
+  }
+
+  /**
+   * Translates a snapshot for Gateways that run in {@code runtime}, which decides the few
+   * conformance features that depend on it (the GatewayClass status).
+   */
+  public static TranslationResult translate(
+      ResourceSnapshot snapshot, RuntimeFacts facts, GatewayRuntime runtime) {
     Objects.requireNonNull(snapshot, "snapshot");
     Objects.requireNonNull(facts, "facts");
+    Objects.requireNonNull(runtime, "runtime");
     SortedMap<ResourceKey, Object> statuses = new TreeMap<>();
 
     ResourceIndex index = new ResourceIndex(snapshot);
     // 1.-3. GatewayClasses, Gateways and ListenerSets.
-    Frontends frontends = frontends(snapshot, index, facts.now(), statuses);
+    Frontends frontends = frontends(snapshot, index, facts.now(), statuses, runtime);
     Map<String, GatewayContext> gateways = frontends.gateways();
     Map<String, ListenerSetContext> listenerSets = frontends.listenerSets();
 
@@ -94,10 +106,11 @@ public final class Translator {
       ResourceSnapshot snapshot,
       ResourceIndex index,
       Instant now,
-      SortedMap<ResourceKey, Object> statuses) {
+      SortedMap<ResourceKey, Object> statuses,
+      GatewayRuntime runtime) {
     // 1. GatewayClasses: which classes are Archway's, with their ProxyConfig.
     Map<String, ProxyConfig> classes =
-        GatewayClasses.process(snapshot.list(GatewayClass.class), index, statuses);
+        GatewayClasses.process(snapshot.list(GatewayClass.class), index, statuses, runtime);
 
     // 2. Gateways of those classes, with their listeners validated and certificates resolved.
     Map<String, GatewayContext> gateways = new LinkedHashMap<>();
@@ -127,7 +140,7 @@ public final class Translator {
    */
   public static Set<ResourceKey> referencedSecrets(ResourceSnapshot snapshot) {
     ResourceIndex index = new ResourceIndex(Objects.requireNonNull(snapshot, "snapshot"));
-    frontends(snapshot, index, RuntimeFacts.NONE.now(), new TreeMap<>());
+    frontends(snapshot, index, RuntimeFacts.NONE.now(), new TreeMap<>(), GatewayRuntime.HOST);
     return index.secretsLookedUp();
   }
 }

@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatusBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.SupportedFeature;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -44,6 +45,45 @@ class TranslationResultTest {
     assertThat(secrets("gateway-backend-client-certificate"))
         .containsExactly("Secret/default/example-com");
     assertThat(secrets("httproute-simple-same-namespace")).isEmpty();
+  }
+
+  private static List<String> supportedFeatures(GatewayRuntime runtime) {
+    ResourceSnapshot snapshot = load("gatewayclass-accepted-with-supported-features");
+    GatewayClass gc =
+        snapshot.list(GatewayClass.class).stream()
+            .filter(c -> c.getSpec().getControllerName().equals("archway.dev/gateway-controller"))
+            .findFirst()
+            .orElseThrow();
+    GatewayClass withStatus =
+        Translator.translate(snapshot, RuntimeFacts.NONE, runtime).withStatus(gc);
+    return withStatus.getStatus().getSupportedFeatures().stream()
+        .map(SupportedFeature::getName)
+        .toList();
+  }
+
+  /**
+   * Features that depend on where Gateways run: static addresses only in the controller's own
+   * process (its address pool), infrastructure propagation only with proxy Deployments (the objects
+   * the conformance test looks for). Either list stays sorted, as the spec asks.
+   */
+  @Test
+  void runtimeDecidesTheAddressAndInfrastructureFeatures() {
+    List<String> host = supportedFeatures(GatewayRuntime.HOST);
+    List<String> kubernetes = supportedFeatures(GatewayRuntime.KUBERNETES);
+
+    assertThat(host)
+        .contains("GatewayStaticAddresses", "GatewayAddressEmpty", "HTTPRoute")
+        .doesNotContain("GatewayInfrastructurePropagation")
+        .isSorted();
+    assertThat(kubernetes)
+        .contains("GatewayInfrastructurePropagation", "GatewayAddressEmpty", "HTTPRoute")
+        .doesNotContain("GatewayStaticAddresses")
+        .isSorted();
+    ResourceSnapshot snapshot = load("gatewayclass-accepted-with-supported-features");
+    assertThat(Translator.translate(snapshot, RuntimeFacts.NONE).statuses())
+        .as("the two-argument translate is the host runtime's")
+        .isEqualTo(
+            Translator.translate(snapshot, RuntimeFacts.NONE, GatewayRuntime.HOST).statuses());
   }
 
   @Test

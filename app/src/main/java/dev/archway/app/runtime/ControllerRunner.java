@@ -22,6 +22,7 @@ import dev.archway.provider.kubernetes.LeaderElection;
 import dev.archway.provider.kubernetes.ObjectCache;
 import dev.archway.provider.kubernetes.SnapshotUpdate;
 import dev.archway.provider.kubernetes.StatusWriter;
+import dev.archway.translator.GatewayRuntime;
 import dev.archway.translator.TranslationResult;
 import dev.archway.translator.Translator;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -297,7 +298,10 @@ public final class ControllerRunner implements AutoCloseable {
 
   private TranslationResult translate(ResourceSnapshot snapshot, Instant now) {
     translations.incrementAndGet();
-    return Translator.translate(snapshot, facts.withNow(now));
+    return Translator.translate(
+        snapshot,
+        facts.withNow(now),
+        proxy == null ? GatewayRuntime.HOST : GatewayRuntime.KUBERNETES);
   }
 
   private synchronized void changed(SnapshotUpdate update) {
