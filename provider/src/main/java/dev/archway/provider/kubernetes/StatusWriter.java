@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
@@ -39,6 +40,12 @@ import tools.jackson.databind.node.ObjectNode;
  * so a concurrent change fails with 409 Conflict; the writer then reads the object again from the
  * server and retries.
  *
+ * <p>The cache lags behind the writer's own writes: right after a write it may still hold the
+ * status from before it. Compared with that copy, a status that changed back (Programmed False,
+ * then True again once a proxy acknowledged) would look unchanged and never be written. So after
+ * writing a resource, the writer reads it from the server until the cache shows the version it
+ * wrote.
+ *
  * <p>Writes happen on one background thread. Only the newest set of statuses matters: a set
  * submitted while another is being written replaces any set still waiting.
  */
@@ -55,6 +62,10 @@ public final class StatusWriter implements AutoCloseable {
   private final ExecutorService executor;
   private final AtomicReference<Map<ResourceKey, Object>> latest = new AtomicReference<>();
   private final AtomicLong writes = new AtomicLong();
+
+  /** The resourceVersion of each object's last write, until the cache has caught up with it. */
+  private final Map<ResourceKey, String> unobserved = new ConcurrentHashMap<>();
+
   private volatile boolean leader;
 
   /**
@@ -172,6 +183,14 @@ public final class StatusWriter implements AutoCloseable {
       return false;
     }
     Optional<HasMetadata> cached = cache.get(key);
+    String written = unobserved.get(key);
+    if (written != null && cached.isPresent()) {
+      if (written.equals(cached.get().getMetadata().getResourceVersion())) {
+        unobserved.remove(key, written); // the cache shows the last write: trust it again
+      } else {
+        cached = Optional.empty(); // the cache may predate the last write: read the server's
+      }
+    }
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
       HasMetadata current =
           attempt == 0 && cached.isPresent() ? cached.get() : read(key, kind.get());
@@ -187,7 +206,12 @@ public final class StatusWriter implements AutoCloseable {
         return false;
       }
       try {
-        update(key, kind.get(), current, merged);
+        String resourceVersion = update(key, kind.get(), current, merged);
+        if (resourceVersion != null) {
+          unobserved.put(key, resourceVersion);
+        } else {
+          unobserved.remove(key);
+        }
         writes.incrementAndGet();
         return true;
       } catch (KubernetesClientException e) {
@@ -211,18 +235,21 @@ public final class StatusWriter implements AutoCloseable {
     return resource.get();
   }
 
-  private void update(ResourceKey key, WatchedKind kind, HasMetadata current, ObjectNode status) {
+  /** Writes the status; returns the object's new resourceVersion (null if the reply had none). */
+  private String update(ResourceKey key, WatchedKind kind, HasMetadata current, ObjectNode status) {
     GenericKubernetesResource generic =
         serialization.unmarshal(serialization.asJson(current), GenericKubernetesResource.class);
     // The object's resourceVersion stays: the update fails with 409 if someone wrote in between.
     generic.setAdditionalProperty("status", JSON.convertValue(status, Map.class));
     MixedOperation<GenericKubernetesResource, ?, Resource<GenericKubernetesResource>> op =
         client.genericKubernetesResources(ResourceDefinitionContext.fromResourceType(kind.type()));
-    if (kind.namespaced()) {
-      op.inNamespace(key.namespace()).resource(generic).updateStatus();
-    } else {
-      op.resource(generic).updateStatus();
-    }
+    GenericKubernetesResource updated =
+        kind.namespaced()
+            ? op.inNamespace(key.namespace()).resource(generic).updateStatus()
+            : op.resource(generic).updateStatus();
+    return updated == null || updated.getMetadata() == null
+        ? null
+        : updated.getMetadata().getResourceVersion();
   }
 
   private Resource<GenericKubernetesResource> resource(ResourceKey key, WatchedKind kind) {

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -90,5 +91,63 @@ class StatusWriterConflictTest {
     String body = retry.getBody().readUtf8();
     assertThat(body).contains("\"resourceVersion\":\"2\"").contains("changed by them");
     assertThat(body).contains(ArchwayApi.CONTROLLER_NAME);
+  }
+
+  /**
+   * The informer cache still holds the status from before the writer's own last write. A status
+   * that changed back to what that stale copy says must still be written: the writer reads the
+   * server's copy until the cache has caught up (issue 7: Programmed stayed False after a proxy
+   * acknowledged, because True looked unchanged against the stale cache).
+   */
+  @Test
+  void aStatusChangedBackIsWrittenWhileTheCacheLagsBehindTheLastWrite() throws Exception {
+    HTTPRoute cachedBeforeWrite = route("1", "old");
+    cachedBeforeWrite.getStatus().getParents().get(0).setControllerName(ArchwayApi.CONTROLLER_NAME);
+    cachedBeforeWrite.getStatus().getParents().get(0).getParentRef().setName("gw");
+    HTTPRoute afterFirstWrite = route("2", "");
+    afterFirstWrite
+        .getStatus()
+        .setParents(
+            List.of(StatusWriterTest.parent("gw", ArchwayApi.CONTROLLER_NAME, "False", null)));
+    server.expect().put().withPath(PATH + "/status").andReturn(200, afterFirstWrite).once();
+    server.expect().get().withPath(PATH).andReturn(200, afterFirstWrite).once();
+    server.expect().put().withPath(PATH + "/status").andReturn(200, route("3", "")).once();
+    ObjectCache lagging =
+        new ObjectCache() {
+          @Override
+          public Optional<HasMetadata> get(ResourceKey key) {
+            return Optional.of(cachedBeforeWrite);
+          }
+
+          @Override
+          public List<HasMetadata> list(String kind) {
+            return List.of();
+          }
+        };
+    Clock clock = Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC);
+    ResourceKey key = new ResourceKey("HTTPRoute", "default", "web");
+    try (StatusWriter writer =
+        new StatusWriter(client, lagging, clock, ArchwayApi.CONTROLLER_NAME)) {
+      writer.setLeader(true);
+      HTTPRouteStatus notAccepted = new HTTPRouteStatus();
+      notAccepted.setParents(
+          List.of(StatusWriterTest.parent("gw", ArchwayApi.CONTROLLER_NAME, "False", null)));
+      writer.submit(Map.of(key, notAccepted)).join();
+      // Back to what the stale cache shows.
+      writer.submit(Map.of(key, statusOf(cachedBeforeWrite))).join();
+      assertThat(writer.writes()).isEqualTo(2);
+    }
+
+    assertThat(server.takeRequest().getMethod()).isEqualTo("PUT");
+    assertThat(server.takeRequest().getMethod()).isEqualTo("GET");
+    RecordedRequest second = server.takeRequest();
+    assertThat(second.getMethod()).isEqualTo("PUT");
+    assertThat(second.getBody().readUtf8()).contains("\"resourceVersion\":\"2\"");
+  }
+
+  private static HTTPRouteStatus statusOf(HTTPRoute route) {
+    HTTPRouteStatus status = new HTTPRouteStatus();
+    status.setParents(route.getStatus().getParents());
+    return status;
   }
 }
