@@ -2,8 +2,9 @@
 # Runs the upstream Gateway API conformance suite (v1.6.1) against Archway in a
 # local test cluster, with one command, and tears everything down on exit.
 #
-#   conformance/run.sh [--run-test NAME] [--profiles P1,P2] [--skip-tests T1,T2]
-#                      [--timeout 25m] [--out DIR] [--no-archway] [--debug]
+#   conformance/run.sh [--infrastructure host|kubernetes] [--run-test NAME]
+#                      [--profiles P1,P2] [--skip-tests T1,T2] [--timeout 25m]
+#                      [--out DIR] [--no-archway] [--debug]
 #
 # What it does (docs/conformance.md has the details and the latest result):
 #   1. builds what is missing (conformance/build.sh, hack/test-cluster/build.sh,
@@ -15,6 +16,11 @@
 #      runs each Pod's echo-basic/coredns in its own network namespace);
 #   5. creates GatewayClass `archway` and starts `archway controller
 #      --infrastructure host`, each Gateway on its own 127.0.199.x address;
+#      with --infrastructure kubernetes, `archway controller --infrastructure
+#      kubernetes` instead: each Gateway gets a proxy Deployment whose Pods
+#      podrunner runs as `archway proxy` (config sync from the controller on
+#      the bridge address), reached at its Service's ClusterIP through a real
+#      kube-proxy (iptables mode) on the host;
 #   6. runs conformance.test with the given profiles (features inferred from the
 #      GatewayClass status), writing the report and the go test log;
 #   7. on exit (also on Ctrl-C or a failure) stops everything it started,
@@ -27,6 +33,7 @@
 #
 # Needs root (network namespaces), Go, a JDK 21+ and Maven (for ./archway).
 # Environment (defaults in brackets):
+#   ARCHWAY_CONFORMANCE_INFRASTRUCTURE  host or kubernetes, as --infrastructure [host]
 #   ARCHWAY_CONFORMANCE_LAUNCHER  command that runs Archway [<repo>/archway]
 #   ARCHWAY_CONFORMANCE_BRIDGE    host bridge name [arwc0]
 #   ARCHWAY_CONFORMANCE_HOST_ADDR bridge address/prefix of the Pod network [10.199.0.1/16]
@@ -46,6 +53,7 @@ source "${CF_DIR}/build.sh"
 # shellcheck source=hack/test-cluster/build.sh
 source "${REPO}/hack/test-cluster/build.sh"
 
+INFRASTRUCTURE="${ARCHWAY_CONFORMANCE_INFRASTRUCTURE:-host}"
 PROFILES="GATEWAY-HTTP,GATEWAY-GRPC,GATEWAY-TLS,GATEWAY-TCP,GATEWAY-UDP"
 RUN_TEST=""
 SKIP_TESTS=""
@@ -53,9 +61,10 @@ SUITE_TIMEOUT="25m"
 OUT=""
 START_ARCHWAY=1
 DEBUG=0
-usage() { sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; }
 while (($#)); do
   case "$1" in
+    --infrastructure) INFRASTRUCTURE="$2"; shift 2 ;;
     --run-test) RUN_TEST="$2"; shift 2 ;;
     --profiles) PROFILES="$2"; shift 2 ;;
     --skip-tests) SKIP_TESTS="$2"; shift 2 ;;
@@ -68,6 +77,10 @@ while (($#)); do
   esac
 done
 
+case "${INFRASTRUCTURE}" in
+  host|kubernetes) ;;
+  *) echo "run.sh: --infrastructure ${INFRASTRUCTURE}: expected host or kubernetes" >&2; exit 2 ;;
+esac
 LAUNCHER="${ARCHWAY_CONFORMANCE_LAUNCHER:-${REPO}/archway}"
 BRIDGE="${ARCHWAY_CONFORMANCE_BRIDGE:-arwc0}"
 HOST_ADDR="${ARCHWAY_CONFORMANCE_HOST_ADDR:-10.199.0.1/16}"
@@ -80,6 +93,8 @@ USABLE_ADDRESS="${ARCHWAY_CONFORMANCE_USABLE_ADDRESS:-${GATEWAY_ADDRESSES##*-}}"
 UNUSABLE_ADDRESS="${ARCHWAY_CONFORMANCE_UNUSABLE_ADDRESS:-192.0.2.1}"
 DEADLINE="${ARCHWAY_CONFORMANCE_DEADLINE:-2400}"
 NETNS_PREFIX="arwc-"
+# Never pulled: podrunner runs the launcher for every image named archway.
+PROXY_IMAGE="archway.invalid/archway:conformance"
 NODE_NAME="conformance-node"
 GATEWAY_CLASS="archway"
 CONTROLLER_NAME="archway.dev/gateway-controller"
@@ -138,6 +153,11 @@ cleanup() {
     entry="${PIDS[i]}"
     stop_pid "${entry%%:*}" "${entry#*:}" 20
   done
+  if [[ -n "${KUBE_PROXY_STARTED:-}" ]]; then
+    # Its iptables chains and rules on the host, and nothing else.
+    "${TC_BIN_DIR}/kube-proxy" --cleanup --proxy-mode=iptables >>"${OUT}/logs/kube-proxy.log" 2>&1 \
+      || log "kube-proxy --cleanup failed (see logs/kube-proxy.log)"
+  fi
   if [[ -f "${CLUSTER_DIR}/pids/kube-apiserver.pid" ]]; then
     "${REPO}/hack/test-cluster/stop.sh" "${CLUSTER_DIR}" >/dev/null 2>&1
   fi
@@ -183,7 +203,11 @@ PIDS+=("watchdog:${WATCHDOG}")
 # ---- 1. builds ----------------------------------------------------------------
 log "building (cached) ..."
 "${CF_DIR}/build.sh"
-"${REPO}/hack/test-cluster/build.sh"
+if [[ "${INFRASTRUCTURE}" == kubernetes ]]; then
+  "${REPO}/hack/test-cluster/build.sh" kube-proxy
+else
+  "${REPO}/hack/test-cluster/build.sh"
+fi
 if ((START_ARCHWAY)); then
   "${LAUNCHER}" version >"${OUT}/logs/archway-version.txt" 2>&1 \
     || { cat "${OUT}/logs/archway-version.txt" >&2; die "${LAUNCHER} version failed (jar build?)"; }
@@ -222,6 +246,7 @@ ip link del "${BRIDGE}" 2>/dev/null || true
 ip link add "${BRIDGE}" type bridge
 ip addr add "${HOST_ADDR}" dev "${BRIDGE}"
 ip link set "${BRIDGE}" up
+POD_NETWORK="$(ip -4 route show dev "${BRIDGE}" proto kernel | awk 'NR == 1 {print $1}')"  # 10.199.0.0/16
 log "Pod network ${HOST_ADDR} on bridge ${BRIDGE}"
 
 # ---- 3. cluster ---------------------------------------------------------------
@@ -269,12 +294,35 @@ PIDS+=("kwok:$!")
 "${CF_BIN_DIR}/podrunner" --kubeconfig "${KUBECONFIG}" --node-name "${NODE_NAME}" \
   --bridge "${BRIDGE}" --host-address "${HOST_ADDR}" --netns-prefix "${NETNS_PREFIX}" \
   --state-dir "${WORK}/pods" --echo-basic "${CF_BIN_DIR}/echo-basic" --coredns "${CF_BIN_DIR}/coredns" \
+  --archway "${LAUNCHER}" \
   >"${OUT}/logs/podrunner.log" 2>&1 &
 PIDS+=("podrunner:$!")
 wait_for 60 "Node ${NODE_NAME} Ready" \
   bash -c "kubectl get node ${NODE_NAME} -o jsonpath='{.status.conditions[?(@.type==\"Ready\")].status}' | grep -qx True"
 log "kwok Node ${NODE_NAME} Ready (kubelet API on ${HOST_IP}:${KUBELET_PORT}); podrunner running"
 phase kwok-podrunner
+
+# ---- 4b. kube-proxy (--infrastructure kubernetes) -------------------------------
+# The suite reaches a Gateway at status.addresses, its proxy Service's ClusterIP
+# (type LoadBalancer, but nothing here assigns load balancer addresses). A real
+# kube-proxy in iptables mode routes it: host traffic to a ClusterIP is DNATed
+# to a ready proxy Pod and masqueraded to the bridge address (it comes from
+# outside --cluster-cidr, and a Pod only has a route back to the bridge).
+# NodePorts apply to the bridge address only, so no other local port is taken.
+if [[ "${INFRASTRUCTURE}" == kubernetes ]]; then
+  "${TC_BIN_DIR}/kube-proxy" --cleanup --proxy-mode=iptables >"${OUT}/logs/kube-proxy.log" 2>&1 || true
+  KUBE_PROXY_STARTED=1
+  "${TC_BIN_DIR}/kube-proxy" --kubeconfig "${KUBECONFIG}" --hostname-override "${NODE_NAME}" \
+    --proxy-mode iptables --cluster-cidr "${POD_NETWORK}" --detect-local-mode ClusterCIDR \
+    --nodeport-addresses "${HOST_IP}/32" --iptables-localhost-nodeports=false \
+    --conntrack-max-per-core 0 --conntrack-tcp-timeout-established 0 --conntrack-tcp-timeout-close-wait 0 \
+    --healthz-bind-address "127.0.0.1:$(free_port)" --metrics-bind-address "127.0.0.1:$(free_port)" \
+    >>"${OUT}/logs/kube-proxy.log" 2>&1 &
+  PIDS+=("kube-proxy:$!")
+  wait_for 60 "kube-proxy's iptables rules" iptables -w -t nat -nL KUBE-SERVICES
+  log "kube-proxy running (iptables mode; cluster CIDR ${POD_NETWORK})"
+  phase kube-proxy
+fi
 
 # ---- 5. Archway ---------------------------------------------------------------
 kubectl apply -f - >/dev/null <<EOF
@@ -287,11 +335,21 @@ spec:
 EOF
 if ((START_ARCHWAY)); then
   ADMIN_PORT="$(free_port)"
-  "${LAUNCHER}" controller --infrastructure host --kubeconfig "${KUBECONFIG}" \
-    --address-range "${GATEWAY_ADDRESSES}" --admin-address "127.0.0.1:${ADMIN_PORT}" \
+  if [[ "${INFRASTRUCTURE}" == kubernetes ]]; then
+    # Proxies reach config sync on the bridge address (the host, from every Pod
+    # namespace); the controller's certificate names that address. The image
+    # name is what podrunner maps to this checkout's launcher.
+    SYNC_PORT="$(free_port)"
+    infra_args=(--infrastructure kubernetes --sync-address "${HOST_IP}:${SYNC_PORT}"
+      --proxy-controller-address "${HOST_IP}:${SYNC_PORT}" --proxy-image "${PROXY_IMAGE}")
+  else
+    infra_args=(--infrastructure host --address-range "${GATEWAY_ADDRESSES}")
+  fi
+  "${LAUNCHER}" controller "${infra_args[@]}" --kubeconfig "${KUBECONFIG}" \
+    --admin-address "127.0.0.1:${ADMIN_PORT}" \
     --leader-election-namespace default >"${OUT}/logs/archway.log" 2>&1 &
   PIDS+=("archway:$!")
-  log "archway controller started (admin API 127.0.0.1:${ADMIN_PORT}); waiting for GatewayClass Accepted"
+  log "archway controller started (${infra_args[*]}; admin API 127.0.0.1:${ADMIN_PORT}); waiting for GatewayClass Accepted"
   wait_for 120 "GatewayClass ${GATEWAY_CLASS} Accepted" \
     bash -c "kubectl get gatewayclass ${GATEWAY_CLASS} -o jsonpath='{.status.conditions[?(@.type==\"Accepted\")].status}' | grep -qx True"
   kubectl get gatewayclass "${GATEWAY_CLASS}" -o yaml >"${OUT}/gatewayclass.yaml"
@@ -302,13 +360,16 @@ phase archway-start
 
 # ---- 6. the suite -------------------------------------------------------------
 version="$(cd "${REPO}" && git describe --always --dirty 2>/dev/null || echo unknown)"
+# The report's mode tells the two runs apart (the supported features differ).
+REPORT_MODE=default
+[[ "${INFRASTRUCTURE}" == kubernetes ]] && REPORT_MODE=infrastructure-kubernetes
 suite_args=(
   -test.v -test.run '^TestConformance$' -test.timeout "${SUITE_TIMEOUT}"
   --gateway-class="${GATEWAY_CLASS}"
   --conformance-profiles="${PROFILES}"
   --report-output="${OUT}/report.yaml"
   --organization=archway --project=archway --url=https://archway.dev
-  --version="${version}" --contact=archway-maintainers --mode=default
+  --version="${version}" --contact=archway-maintainers --mode="${REPORT_MODE}"
   --cleanup-base-resources=false
   --usable-address="${USABLE_ADDRESS}" --unusable-address="${UNUSABLE_ADDRESS}"
 )
@@ -323,7 +384,7 @@ fi
 ((DEBUG)) && suite_args+=(--debug)
 printf '%q ' "${CF_BIN_DIR}/conformance.test" "${suite_args[@]}" >"${OUT}/command.txt"
 echo >>"${OUT}/command.txt"
-log "running the suite: profiles ${PROFILES}${RUN_TEST:+, test ${RUN_TEST}} (log: ${OUT}/suite.log)"
+log "running the suite (${INFRASTRUCTURE} infrastructure): profiles ${PROFILES}${RUN_TEST:+, test ${RUN_TEST}} (log: ${OUT}/suite.log)"
 # In the background and waited for, so that a signal (Ctrl-C, the watchdog)
 # interrupts the wait at once and the trap stops the suite with the rest.
 (cd "${OUT}" && exec "${CF_BIN_DIR}/conformance.test" "${suite_args[@]}") >"${OUT}/suite.log" 2>&1 &

@@ -5,6 +5,11 @@
 #   ${ARCHWAY_CACHE_DIR:-$HOME/.cache/archway}/test-cluster/<versions>/
 # A second run with everything present does nothing.
 #
+#   hack/test-cluster/build.sh [kube-proxy]
+# Optional binaries named as arguments are built too (kube-proxy: the
+# conformance harness's --infrastructure kubernetes mode routes Service
+# addresses with it).
+#
 # Sourcing this file (`source build.sh`) only defines the TC_* variables below
 # (versions and paths); it builds nothing.
 #
@@ -25,6 +30,7 @@ TC_VERSION_DIR="${TC_CACHE_ROOT}/k8s-${TC_K8S_VERSION}_etcd-${TC_ETCD_VERSION}_g
 TC_BIN_DIR="${TC_VERSION_DIR}/bin"
 TC_CRD_DIR="${TC_VERSION_DIR}/crds/gateway-api"
 TC_BINARIES=(etcd kube-apiserver kube-controller-manager kubectl)
+TC_OPTIONAL_BINARIES=(kube-proxy) # built only when named as an argument
 export TC_K8S_VERSION TC_ETCD_VERSION TC_GWAPI_VERSION TC_STAGING_VERSION
 export TC_CACHE_ROOT TC_VERSION_DIR TC_BIN_DIR TC_CRD_DIR
 
@@ -34,6 +40,12 @@ if [[ "${BASH_SOURCE[0]}" != "$0" ]]; then
 fi
 
 set -euo pipefail
+
+for b in "$@"; do
+  [[ " ${TC_OPTIONAL_BINARIES[*]} " == *" ${b} "* ]] \
+    || { echo "build.sh: unknown optional binary ${b} (known: ${TC_OPTIONAL_BINARIES[*]})" >&2; exit 2; }
+  TC_BINARIES+=("${b}")
+done
 
 log() { printf '[build %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -131,7 +143,8 @@ fi
 
 # ---- kubernetes ---------------------------------------------------------------
 k8s_missing=()
-for b in kube-apiserver kube-controller-manager kubectl; do
+for b in "${TC_BINARIES[@]}"; do
+  [[ "${b}" != etcd ]] || continue
   [[ -x "${TC_BIN_DIR}/${b}" ]] || k8s_missing+=("${b}")
 done
 if [[ "${#k8s_missing[@]}" -gt 0 ]]; then
@@ -193,3 +206,6 @@ log "  etcd: $("${TC_BIN_DIR}/etcd" --version 2>/dev/null | head -n 1 || true)"
 log "  kube-apiserver: $("${TC_BIN_DIR}/kube-apiserver" --version 2>/dev/null || true)"
 log "  kube-controller-manager: $("${TC_BIN_DIR}/kube-controller-manager" --version 2>/dev/null || true)"
 log "  kubectl: $("${TC_BIN_DIR}/kubectl" version --client 2>/dev/null | head -n 1 || true)"
+if [[ -x "${TC_BIN_DIR}/kube-proxy" ]]; then
+  log "  kube-proxy: $("${TC_BIN_DIR}/kube-proxy" --version 2>/dev/null || true)"
+fi

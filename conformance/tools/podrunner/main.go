@@ -12,12 +12,15 @@
 //     container env (values, fieldRefs, Secret/ConfigMap keys), rewrites paths
 //     under volume mountPaths to the materialized files, and starts one local
 //     process per container inside the namespace (echo-basic for the
-//     gateway-api echo images, coredns for the coredns image);
+//     gateway-api echo images, coredns for the coredns image, Archway's
+//     launcher for Archway's image: the proxies of --infrastructure kubernetes);
 //   - writes each container's output as a CRI log file and creates a kwok Logs
 //     object for the Pod, so `kubectl logs` (and the suite's mirror tests) read
 //     it through the API server and kwok;
-//   - annotates the Pod once its processes listen; kwok's pod-ready stage waits
-//     for that annotation, so Ready means "serving", as with a readiness probe;
+//   - annotates the Pod once it is ready: its containers' HTTP readiness probes
+//     succeed (Archway's proxy: /readyz), or, without probes, its processes
+//     listen; kwok's pod-ready stage waits for that annotation, so Ready means
+//     "serving";
 //   - stops the processes and deletes the namespace when the Pod goes away, and
 //     everything it started when it exits.
 package main
@@ -60,6 +63,7 @@ type options struct {
 	stateDir    string
 	echoBasic   string
 	coredns     string
+	archway     string
 	workers     int
 	readyWithin time.Duration
 }
@@ -75,6 +79,7 @@ func main() {
 	flag.StringVar(&o.stateDir, "state-dir", "", "directory for Pod files (volumes, logs); required")
 	flag.StringVar(&o.echoBasic, "echo-basic", "", "path of the echo-basic binary; required")
 	flag.StringVar(&o.coredns, "coredns", "", "path of the coredns binary (empty: coredns Pods are not started)")
+	flag.StringVar(&o.archway, "archway", "", "the command standing in for Archway's image (…/archway:*, the controller's --proxy-image): runs the container's args, e.g. `proxy --controller=…` (empty: such Pods are not started)")
 	flag.IntVar(&o.workers, "workers", 4, "Pods started or stopped at once")
 	flag.DurationVar(&o.readyWithin, "ready-within", 10*time.Second, "how long to wait for a process to listen before marking the Pod started anyway")
 	flag.Parse()
@@ -227,12 +232,30 @@ func (r *runner) reconcile(ctx context.Context, key string) error {
 	r.mu.Lock()
 	r.running[key] = procs
 	r.mu.Unlock()
+	if pod.Annotations[StartedAnnotation] == "true" {
+		return nil
+	}
+	if probes := readinessProbes(pod); len(probes) > 0 {
+		// Like a kubelet: Ready once every readiness probe succeeds, however long
+		// that takes (a JVM starting, a proxy waiting for its configuration).
+		go func() {
+			if procs.waitProbes(probes) {
+				if err := r.annotate(ctx, ns, name); err != nil {
+					log.Printf("%s: %v", key, err)
+				}
+			}
+		}()
+		return nil
+	}
 	procs.waitListening(r.o.readyWithin)
-	if pod.Annotations[StartedAnnotation] != "true" {
-		patch := fmt.Sprintf(`{"metadata":{"annotations":{%q:"true"}}}`, StartedAnnotation)
-		if _, err := r.client.CoreV1().Pods(ns).Patch(ctx, name, types.MergePatchType, []byte(patch), metav1.PatchOptions{}); err != nil && !apierrors.IsNotFound(err) {
-			return fmt.Errorf("annotating: %w", err)
-		}
+	return r.annotate(ctx, ns, name)
+}
+
+// annotate marks the Pod started: kwok's pod-ready stage then makes it Ready.
+func (r *runner) annotate(ctx context.Context, ns, name string) error {
+	patch := fmt.Sprintf(`{"metadata":{"annotations":{%q:"true"}}}`, StartedAnnotation)
+	if _, err := r.client.CoreV1().Pods(ns).Patch(ctx, name, types.MergePatchType, []byte(patch), metav1.PatchOptions{}); err != nil && !apierrors.IsNotFound(err) {
+		return fmt.Errorf("annotating: %w", err)
 	}
 	return nil
 }

@@ -36,6 +36,9 @@ type podProcs struct {
 	flush func(netip.Addr)
 	dir   string
 	procs []*proc
+	// stopped is closed by stop: readiness probing ends with the Pod.
+	stopped  chan struct{}
+	stopOnce sync.Once
 }
 
 type proc struct {
@@ -55,13 +58,14 @@ func (r *runner) start(ctx context.Context, pod *corev1.Pod) (_ *podProcs, err e
 	sum := sha256.Sum256([]byte(pod.UID))
 	id := hex.EncodeToString(sum[:])[:8]
 	p := &podProcs{
-		key:   key,
-		uid:   pod.UID,
-		id:    id,
-		ip:    ip,
-		flush: r.flushNeighbour,
-		netns: r.o.nsPrefix + id,
-		dir:   filepath.Join(r.o.stateDir, "pods", pod.Namespace+"_"+pod.Name+"_"+id),
+		key:     key,
+		uid:     pod.UID,
+		id:      id,
+		ip:      ip,
+		flush:   r.flushNeighbour,
+		netns:   r.o.nsPrefix + id,
+		stopped: make(chan struct{}),
+		dir:     filepath.Join(r.o.stateDir, "pods", pod.Namespace+"_"+pod.Name+"_"+id),
 	}
 	defer func() {
 		if err != nil {
@@ -134,6 +138,8 @@ func (r *runner) binaryFor(image string) string {
 		return r.o.echoBasic
 	case "coredns":
 		return r.o.coredns
+	case "archway":
+		return r.o.archway
 	}
 	return ""
 }
@@ -264,6 +270,7 @@ func listening(pid int) bool {
 }
 
 func (p *podProcs) stop() {
+	p.stopOnce.Do(func() { close(p.stopped) })
 	for _, pr := range p.procs {
 		_ = syscall.Kill(-pr.cmd.Process.Pid, syscall.SIGTERM)
 	}

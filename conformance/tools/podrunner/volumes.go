@@ -103,7 +103,8 @@ func withoutForward(corefile string) string {
 }
 
 // pathRewriter maps paths under a container's volume mountPaths to the
-// materialized directories (longest mountPath first). The processes run in the
+// materialized directories (longest mountPath first), also as the value of a
+// `--flag=PATH` argument. The processes run in the
 // host's file system, so /etc/secret-volume/crt becomes <state>/.../crt.
 func pathRewriter(vms []corev1.VolumeMount, dirs map[string]string) func(string) string {
 	type m struct{ from, to string }
@@ -118,13 +119,20 @@ func pathRewriter(vms []corev1.VolumeMount, dirs map[string]string) func(string)
 		}
 	}
 	sort.Slice(ms, func(i, j int) bool { return len(ms[i].from) > len(ms[j].from) })
-	return func(s string) string {
+	rewrite := func(s string) string {
 		for _, x := range ms {
 			if s == x.from || strings.HasPrefix(s, x.from+"/") {
 				return x.to + s[len(x.from):]
 			}
 		}
 		return s
+	}
+	return func(s string) string {
+		// A flag with its value, --tls-dir=/etc/archway/tls: the value is the path.
+		if flag, value, ok := strings.Cut(s, "="); ok && strings.HasPrefix(flag, "-") {
+			return flag + "=" + rewrite(value)
+		}
+		return rewrite(s)
 	}
 }
 
