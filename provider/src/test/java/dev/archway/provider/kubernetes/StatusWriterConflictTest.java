@@ -60,18 +60,7 @@ class StatusWriterConflictTest {
         .once();
     server.expect().get().withPath(PATH).andReturn(200, route("2", "changed by them")).once();
     server.expect().put().withPath(PATH + "/status").andReturn(200, route("3", "")).once();
-    ObjectCache staleCache =
-        new ObjectCache() {
-          @Override
-          public Optional<HasMetadata> get(ResourceKey key) {
-            return Optional.of(stale);
-          }
-
-          @Override
-          public List<HasMetadata> list(String kind) {
-            return List.of();
-          }
-        };
+    ObjectCache staleCache = cacheOf(stale);
     Clock clock = Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC);
     try (StatusWriter writer =
         new StatusWriter(client, staleCache, clock, ArchwayApi.CONTROLLER_NAME)) {
@@ -112,18 +101,7 @@ class StatusWriterConflictTest {
     server.expect().put().withPath(PATH + "/status").andReturn(200, afterFirstWrite).once();
     server.expect().get().withPath(PATH).andReturn(200, afterFirstWrite).once();
     server.expect().put().withPath(PATH + "/status").andReturn(200, route("3", "")).once();
-    ObjectCache lagging =
-        new ObjectCache() {
-          @Override
-          public Optional<HasMetadata> get(ResourceKey key) {
-            return Optional.of(cachedBeforeWrite);
-          }
-
-          @Override
-          public List<HasMetadata> list(String kind) {
-            return List.of();
-          }
-        };
+    ObjectCache lagging = cacheOf(cachedBeforeWrite);
     Clock clock = Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC);
     ResourceKey key = new ResourceKey("HTTPRoute", "default", "web");
     try (StatusWriter writer =
@@ -143,6 +121,21 @@ class StatusWriterConflictTest {
     RecordedRequest second = server.takeRequest();
     assertThat(second.getMethod()).isEqualTo("PUT");
     assertThat(second.getBody().readUtf8()).contains("\"resourceVersion\":\"2\"");
+  }
+
+  /** A cache that always returns {@code object}, whatever the server holds. */
+  private static ObjectCache cacheOf(HasMetadata object) {
+    return new ObjectCache() {
+      @Override
+      public Optional<HasMetadata> get(ResourceKey key) {
+        return Optional.of(object);
+      }
+
+      @Override
+      public List<HasMetadata> list(String kind) {
+        return List.of();
+      }
+    };
   }
 
   private static HTTPRouteStatus statusOf(HTTPRoute route) {
