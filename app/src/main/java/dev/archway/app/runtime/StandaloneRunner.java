@@ -110,12 +110,13 @@ public final class StandaloneRunner {
   private record Timings(long started, long translated, long served) {
     @Override
     public String toString() {
+      long now = System.nanoTime();
       return "in %d ms (translation %d ms, data plane %d ms, then statuses %d ms)"
           .formatted(
-              millis(started, System.nanoTime()),
+              millis(started, now),
               millis(started, translated),
               millis(translated, served),
-              millis(served, System.nanoTime()));
+              millis(served, now));
     }
 
     private static long millis(long from, long to) {

@@ -97,7 +97,7 @@ public final class StatusStore {
           before != null && before.resource() == resource && Objects.equals(before.status(), status)
               ? before
               : render(resource, status, result, previous.statuses().get(key), timestamp);
-      if (latest.stamped() != null && statuses.containsKey(key)) {
+      if (latest.stamped() != null) {
         statuses.put(key, latest.stamped());
       }
       resources.add(latest.tree());

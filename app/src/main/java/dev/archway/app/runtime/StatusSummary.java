@@ -1,7 +1,6 @@
 package dev.archway.app.runtime;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
@@ -27,14 +26,7 @@ public final class StatusSummary {
     return lines;
   }
 
-  /** The lines of each resource separately, in the map's order, for showing only what changed. */
-  public static Map<String, List<String>> blocks(Map<String, JsonNode> statuses) {
-    Map<String, List<String>> blocks = new LinkedHashMap<>();
-    statuses.forEach((name, status) -> blocks.put(name, block(name, status)));
-    return blocks;
-  }
-
-  /** The lines of one resource. */
+  /** The lines of one resource, for showing only what changed. */
   public static List<String> block(String name, JsonNode status) {
     List<String> lines = new ArrayList<>();
     appendResource(lines, name, status);

@@ -149,8 +149,10 @@ final class ResponseRelay {
       exchange.finish(down.writeAndFlush(whole));
       return true;
     }
+    // Not flushed on its own: the body's first chunk or its end follows, usually from the same
+    // read, and flushes the head with it (a flush task per response would be one more task and
+    // pipeline walk per request).
     down.write(head, down.voidPromise());
-    flushLater();
     return false;
   }
 
