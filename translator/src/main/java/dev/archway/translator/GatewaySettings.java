@@ -29,8 +29,6 @@ final class GatewaySettings {
       Pattern.compile(
           "^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])$");
   private static final Pattern IPV6 = Pattern.compile("^[0-9a-fA-F:.]+$");
-  private static final Pattern HOSTNAME =
-      Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
   // A label or annotation key: an optional DNS prefix and a name (apis/v1 LabelKey).
   private static final Pattern KEY =
       Pattern.compile(
@@ -49,8 +47,12 @@ final class GatewaySettings {
   }
 
   /**
-   * spec.addresses: IPAddress and Hostname are supported (a value may be empty:
-   * GatewayAddressEmpty); any other type makes the Gateway not Accepted with UnsupportedAddress.
+   * spec.addresses: IPAddress is supported, and an entry of type IPAddress or Hostname without a
+   * value (GatewayAddressEmpty: whatever address the runtime gives). A Hostname with a value, or
+   * any other type, makes the Gateway not Accepted with UnsupportedAddress ("an address that was
+   * provided is a type which is not supported by the implementation", GatewayConditionReason):
+   * neither runtime can give a Gateway a DNS name of the user's choosing. Whether a requested IP
+   * address can be used is the runtime's to say (Programmed: AddressNotUsable).
    */
   private static void addresses(GatewayContext gw, GatewaySpec spec) {
     var addresses = nonNull(spec.getAddresses());
@@ -103,18 +105,22 @@ final class GatewaySettings {
           }
         }
         case "Hostname" -> {
-          if (!value.isEmpty() && !HOSTNAME.matcher(value).matches()) {
+          if (!value.isEmpty()) {
             reject(
                 gw,
                 GatewayConditionReason.UNSUPPORTED_ADDRESS,
-                at + ".value: \"" + value + "\" (expected: a DNS name)");
+                at
+                    + ": Hostname \""
+                    + value
+                    + "\" is not supported (expected: type IPAddress, or a Hostname without a"
+                    + " value; Archway cannot give a Gateway a DNS name)");
           }
         }
         default ->
             reject(
                 gw,
                 GatewayConditionReason.UNSUPPORTED_ADDRESS,
-                at + ".type: \"" + type + "\" is not supported (expected: IPAddress or Hostname)");
+                at + ".type: \"" + type + "\" is not supported (expected: IPAddress)");
       }
     }
   }
