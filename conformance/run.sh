@@ -19,7 +19,8 @@
 #      with --infrastructure kubernetes, `archway controller --infrastructure
 #      kubernetes` instead: each Gateway gets a proxy Deployment whose Pods
 #      podrunner runs as `archway proxy` (config sync from the controller on
-#      the bridge address), reached at its Service's ClusterIP through a real
+#      the bridge address), reached at its Service's ClusterIP (or, for an
+#      address the Gateway requests, the Service's external IP) through a real
 #      kube-proxy (iptables mode) on the host;
 #   6. runs conformance.test with the given profiles (features inferred from the
 #      GatewayClass status), writing the report and the go test log;
@@ -38,7 +39,8 @@
 #   ARCHWAY_CONFORMANCE_BRIDGE    host bridge name [arwc0]
 #   ARCHWAY_CONFORMANCE_HOST_ADDR bridge address/prefix of the Pod network [10.199.0.1/16]
 #   ARCHWAY_CONFORMANCE_POD_CIDR  the Node's podCIDR, inside that prefix [10.199.16.0/20]
-#   ARCHWAY_CONFORMANCE_GATEWAY_ADDRESSES  Archway's --address-range [127.0.199.1-127.0.199.254]
+#   ARCHWAY_CONFORMANCE_GATEWAY_ADDRESSES  Archway's --address-range [host: 127.0.199.1-127.0.199.254;
+#                                 kubernetes: 10.199.255.1-10.199.255.254, the addresses Gateways may request]
 #   ARCHWAY_CONFORMANCE_USABLE_ADDRESS    the suite's --usable-address [the range's last address]
 #   ARCHWAY_CONFORMANCE_UNUSABLE_ADDRESS  the suite's --unusable-address [192.0.2.1, outside the range]
 #   ARCHWAY_CONFORMANCE_DEADLINE  seconds after which the whole run is stopped [2400]
@@ -86,9 +88,19 @@ BRIDGE="${ARCHWAY_CONFORMANCE_BRIDGE:-arwc0}"
 HOST_ADDR="${ARCHWAY_CONFORMANCE_HOST_ADDR:-10.199.0.1/16}"
 HOST_IP="${HOST_ADDR%/*}"
 POD_CIDR="${ARCHWAY_CONFORMANCE_POD_CIDR:-10.199.16.0/20}"
-GATEWAY_ADDRESSES="${ARCHWAY_CONFORMANCE_GATEWAY_ADDRESSES:-127.0.199.1-127.0.199.254}"
-# GatewayStaticAddresses: a Gateway may request an address of the range (the last one: Archway hands
-# out the lowest free ones), and one outside it (TEST-NET-1) is not usable.
+# Host infrastructure: each Gateway is bound to a loopback address of the range. Kubernetes
+# infrastructure: the addresses a Gateway may request, which become its proxy Service's external IPs
+# (loopback ones are refused by the API server). kube-proxy routes them like ClusterIPs: host traffic
+# to one is DNATed to a ready proxy Pod and masqueraded to the bridge address. The default lies in the
+# bridge's /16 (so the host routes it to the bridge, never out of the machine) and outside the Pod
+# CIDR.
+if [[ "${INFRASTRUCTURE}" == kubernetes ]]; then
+  GATEWAY_ADDRESSES="${ARCHWAY_CONFORMANCE_GATEWAY_ADDRESSES:-10.199.255.1-10.199.255.254}"
+else
+  GATEWAY_ADDRESSES="${ARCHWAY_CONFORMANCE_GATEWAY_ADDRESSES:-127.0.199.1-127.0.199.254}"
+fi
+# GatewayStaticAddresses: a Gateway may request an address of the range (the last one: in host mode
+# Archway hands out the lowest free ones), and one outside it (TEST-NET-1) is not usable.
 USABLE_ADDRESS="${ARCHWAY_CONFORMANCE_USABLE_ADDRESS:-${GATEWAY_ADDRESSES##*-}}"
 UNUSABLE_ADDRESS="${ARCHWAY_CONFORMANCE_UNUSABLE_ADDRESS:-192.0.2.1}"
 DEADLINE="${ARCHWAY_CONFORMANCE_DEADLINE:-2400}"
@@ -304,7 +316,8 @@ phase kwok-podrunner
 
 # ---- 4b. kube-proxy (--infrastructure kubernetes) -------------------------------
 # The suite reaches a Gateway at status.addresses, its proxy Service's ClusterIP
-# (type LoadBalancer, but nothing here assigns load balancer addresses). A real
+# (type LoadBalancer, but nothing here assigns load balancer addresses), or the
+# Service's external IP when the Gateway requested an address. A real
 # kube-proxy in iptables mode routes it: host traffic to a ClusterIP is DNATed
 # to a ready proxy Pod and masqueraded to the bridge address (it comes from
 # outside --cluster-cidr, and a Pod only has a route back to the bridge).
@@ -341,7 +354,8 @@ if ((START_ARCHWAY)); then
     # name is what podrunner maps to this checkout's launcher.
     SYNC_PORT="$(free_port)"
     infra_args=(--infrastructure kubernetes --sync-address "${HOST_IP}:${SYNC_PORT}"
-      --proxy-controller-address "${HOST_IP}:${SYNC_PORT}" --proxy-image "${PROXY_IMAGE}")
+      --proxy-controller-address "${HOST_IP}:${SYNC_PORT}" --proxy-image "${PROXY_IMAGE}"
+      --address-range "${GATEWAY_ADDRESSES}")
   else
     infra_args=(--infrastructure host --address-range "${GATEWAY_ADDRESSES}")
   fi

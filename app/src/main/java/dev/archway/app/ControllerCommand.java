@@ -43,7 +43,8 @@ import picocli.CommandLine.Option;
           + " each Gateway listens on its own local address from --address-range. With"
           + " --infrastructure kubernetes, each Gateway gets a proxy Deployment, Service and"
           + " ServiceAccount in its namespace, and its configuration is streamed to the proxies"
-          + " over mutual TLS (--sync-address)."
+          + " over mutual TLS (--sync-address); the addresses it requests in spec.addresses"
+          + " become its Service's external IPs when they lie in --address-range."
     })
 final class ControllerCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(ControllerCommand.class);
@@ -72,13 +73,19 @@ final class ControllerCommand implements Callable<Integer> {
           "Where Gateways are served: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   Infrastructure infrastructure;
 
+  /** Host infrastructure's addresses when --address-range is not given. */
+  static final String HOST_ADDRESS_RANGE = "127.0.1.1-127.0.1.254";
+
   @Option(
       names = "--address-range",
-      defaultValue = "127.0.1.1-127.0.1.254",
       paramLabel = "FIRST-LAST",
       description =
-          "Local IPv4 addresses for Gateways, one each, reported in status.addresses"
-              + " (default: ${DEFAULT-VALUE}).")
+          "IPv4 addresses for Gateways. With --infrastructure host: local addresses, one per"
+              + " Gateway, reported in status.addresses (default: "
+              + HOST_ADDRESS_RANGE
+              + "). With --infrastructure kubernetes: the addresses Gateways may request in"
+              + " spec.addresses, carried to their proxy Service's spec.externalIPs (default:"
+              + " none).")
   String addressRange;
 
   @Option(
@@ -184,9 +191,10 @@ final class ControllerCommand implements Callable<Integer> {
                     : "archway-controller." + namespace + ".svc:18000",
                 List.of())
             : null;
+    String range = addressRange != null || proxy != null ? addressRange : HOST_ADDRESS_RANGE;
     ControllerRunner.Options options =
         new ControllerRunner.Options(
-            addressRange,
+            range,
             LeaderElection.Settings.defaults(namespace, leaseName, identity),
             Debounce.DEFAULT,
             Duration.ofMinutes(2),
@@ -263,7 +271,12 @@ final class ControllerCommand implements Callable<Integer> {
         "controller {} running ({} infrastructure, {}); Lease {}/{}; admin API on http://{}",
         identity,
         infrastructure,
-        proxy == null ? "addresses " + addressRange : "proxy image " + proxy.image(),
+        proxy == null
+            ? "addresses " + range
+            : "proxy image "
+                + proxy.image()
+                + ", static addresses "
+                + (range == null ? "none" : range),
         namespace,
         leaseName,
         adminAddress);

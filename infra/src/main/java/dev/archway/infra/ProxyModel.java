@@ -85,13 +85,27 @@ public final class ProxyModel {
   private ProxyModel() {}
 
   /**
-   * The objects that run {@code gateway}.
+   * The objects that run {@code gateway}, whose Service has no external IPs.
    *
    * @param gatewayUid the Gateway's {@code metadata.uid}, for the owner references
    */
   public static ProxyResources desired(
       GatewayIr gateway, String gatewayUid, ProxySettings settings) {
+    return desired(gateway, gatewayUid, settings, List.of());
+  }
+
+  /**
+   * The objects that run {@code gateway}.
+   *
+   * @param gatewayUid the Gateway's {@code metadata.uid}, for the owner references
+   * @param externalIps the addresses of the Gateway's {@code spec.addresses} it may have
+   *     (GatewayStaticAddresses; the controller checked them against the range the operator
+   *     allows), in that order, for the Service's {@code spec.externalIPs}
+   */
+  public static ProxyResources desired(
+      GatewayIr gateway, String gatewayUid, ProxySettings settings, List<String> externalIps) {
     Objects.requireNonNull(gatewayUid, "gatewayUid");
+    Objects.requireNonNull(externalIps, "externalIps");
     String[] parts = gateway.name().split("/", 3);
     if (parts.length != 3 || !parts[0].equals("gateway")) {
       throw new IllegalArgumentException(
@@ -131,6 +145,13 @@ public final class ProxyModel {
             .withMetadata(meta(namespace, name, labels, serviceAnnotations, owner))
             .withNewSpec()
             .withType(Objects.requireNonNullElse(infra.serviceType(), "LoadBalancer"))
+            // Requested addresses are external IPs, not spec.loadBalancerIP: that field is
+            // deprecated (Kubernetes 1.24) and only a cloud's load-balancer controller reads it,
+            // so where there is none nothing would route the address. kube-proxy itself routes
+            // external IPs, on every node and for every Service type (iptables, IPVS and nftables
+            // modes alike): traffic to the address that reaches a node goes to a ready proxy Pod.
+            // Server-side apply removes the field again when the Gateway stops asking.
+            .withExternalIPs(externalIps.isEmpty() ? null : List.copyOf(externalIps))
             .withSelector(selector)
             .withPorts(servicePorts(gateway))
             .endSpec()
@@ -230,6 +251,24 @@ public final class ProxyModel {
             .endSpec()
             .build();
     return new ProxyResources(namespace + "/" + gatewayName, account, service, deployment);
+  }
+
+  /**
+   * The addresses a proxy Service makes its Gateway reachable on, for a Gateway given {@code
+   * externalIps} (see {@link #desired(GatewayIr, String, ProxySettings, List)}): those of them the
+   * Service carries already (while it is being updated, an address it does not carry yet is not
+   * reported, nor one it still carries but the Gateway no longer asks for); without any, {@link
+   * #addresses(Service)}.
+   */
+  public static List<String> addresses(Service service, List<String> externalIps) {
+    if (externalIps.isEmpty()) {
+      return addresses(service);
+    }
+    List<String> carried =
+        service.getSpec() == null || service.getSpec().getExternalIPs() == null
+            ? List.of()
+            : service.getSpec().getExternalIPs();
+    return externalIps.stream().filter(carried::contains).toList();
   }
 
   /**

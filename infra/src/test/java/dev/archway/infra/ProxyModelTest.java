@@ -179,6 +179,36 @@ class ProxyModelTest {
   }
 
   @Test
+  void requestedAddressesAreTheServicesExternalIpsAndWhatTheGatewayReports() {
+    GatewayIr gateway =
+        new GatewayIr(
+            "gateway/default/web",
+            "0.0.0.0",
+            List.of(new HttpListener("gateway/default/web/port/80", 80, List.of())));
+    Service service =
+        ProxyModel.desired(gateway, "uid-1", SETTINGS, List.of("198.51.100.9", "198.51.100.2"))
+            .service();
+    assertThat(service.getSpec().getExternalIPs()).containsExactly("198.51.100.9", "198.51.100.2");
+    assertThat(service.getSpec().getType()).isEqualTo("LoadBalancer");
+    // None requested: no field at all, so that server-side apply removes one set before.
+    assertThat(ProxyModel.desired(gateway, "uid-1", SETTINGS).service().getSpec().getExternalIPs())
+        .isNull();
+
+    // Reported: the requested ones the Service carries, not its cluster IP.
+    Service observed =
+        new ServiceBuilder()
+            .withNewSpec()
+            .withClusterIP("10.96.0.10")
+            .withExternalIPs("198.51.100.2", "198.51.100.7")
+            .endSpec()
+            .build();
+    assertThat(ProxyModel.addresses(observed, List.of("198.51.100.9", "198.51.100.2")))
+        .containsExactly("198.51.100.2");
+    assertThat(ProxyModel.addresses(observed, List.of("198.51.100.9"))).isEmpty();
+    assertThat(ProxyModel.addresses(observed, List.of())).containsExactly("10.96.0.10");
+  }
+
+  @Test
   void addressesPreferTheLoadBalancerThenTheClusterIp() {
     Service service =
         new ServiceBuilder()

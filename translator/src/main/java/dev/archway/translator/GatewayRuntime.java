@@ -19,10 +19,12 @@ public enum GatewayRuntime {
    * In a proxy Deployment per Gateway, reachable at its Service's address.
    * GatewayInfrastructurePropagation: {@code spec.infrastructure} labels and annotations reach the
    * proxy's Pods, Service and ServiceAccount. GatewayAddressEmpty: an IPAddress entry without a
-   * value gets the Service's address. Requested address values are not honoured, so
-   * GatewayStaticAddresses is not claimed.
+   * value gets the Service's address. GatewayStaticAddresses: a requested IPAddress inside the
+   * range the operator allows becomes one of the proxy Service's {@code spec.externalIPs}; any
+   * other is reported as AddressNotUsable through the runtime facts.
    */
-  KUBERNETES(List.of("GatewayAddressEmpty", "GatewayInfrastructurePropagation"));
+  KUBERNETES(
+      List.of("GatewayAddressEmpty", "GatewayInfrastructurePropagation", "GatewayStaticAddresses"));
 
   private final List<String> features;
 

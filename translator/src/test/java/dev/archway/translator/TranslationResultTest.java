@@ -62,9 +62,9 @@ class TranslationResultTest {
   }
 
   /**
-   * Features that depend on where Gateways run: static addresses only in the controller's own
-   * process (its address pool), infrastructure propagation only with proxy Deployments (the objects
-   * the conformance test looks for). Either list stays sorted, as the spec asks.
+   * Features that depend on where Gateways run: infrastructure propagation only with proxy
+   * Deployments (the objects the conformance test looks for); static addresses in both (the host's
+   * address pool, the proxy Service's external IPs). Either list stays sorted, as the spec asks.
    */
   @Test
   void runtimeDecidesTheAddressAndInfrastructureFeatures() {
@@ -76,9 +76,13 @@ class TranslationResultTest {
         .doesNotContain("GatewayInfrastructurePropagation")
         .isSorted();
     assertThat(kubernetes)
-        .contains("GatewayInfrastructurePropagation", "GatewayAddressEmpty", "HTTPRoute")
-        .doesNotContain("GatewayStaticAddresses")
+        .contains(
+            "GatewayInfrastructurePropagation",
+            "GatewayStaticAddresses",
+            "GatewayAddressEmpty",
+            "HTTPRoute")
         .isSorted();
+    assertThat(kubernetes).containsAll(host);
     ResourceSnapshot snapshot = load("gatewayclass-accepted-with-supported-features");
     assertThat(Translator.translate(snapshot, RuntimeFacts.NONE).statuses())
         .as("the two-argument translate is the host runtime's")

@@ -9,8 +9,6 @@ import dev.archway.ir.TlsListener;
 import dev.archway.ir.UdpListener;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewaySpecAddress;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -30,9 +28,10 @@ import java.util.TreeMap;
  *
  * <p>A Gateway that requests an address in {@code spec.addresses} (GatewayStaticAddresses) gets
  * exactly that one, when it is an IPv4 address inside the range that no other Gateway holds; any
- * other requested value (outside the range, taken, a Hostname, a second address: the data plane
- * binds a Gateway to one address) cannot be used, and the Gateway is not served until its spec
- * changes (Programmed: False, AddressNotUsable). An address entry without a value
+ * other requested value (outside the range, taken, a second address: the data plane binds a Gateway
+ * to one address; a Hostname, which the translator already refuses) cannot be used, and the Gateway
+ * is not served until its spec changes (Programmed: False, AddressNotUsable). With Kubernetes
+ * infrastructure {@link StaticAddresses} decides instead. An address entry without a value
  * (GatewayAddressEmpty) asks for any address: the pool's choice.
  */
 final class AddressPool {
@@ -47,55 +46,20 @@ final class AddressPool {
       Map<String, String> listenerErrors,
       Map<String, String> gatewayAddressErrors) {}
 
-  private final String range;
-  private final int first;
-  private final int last;
+  private final AddressRange range;
   private final Map<String, Integer> assigned = new HashMap<>();
 
   /**
    * @param range {@code FIRST-LAST}, two IPv4 addresses, such as {@code 127.0.1.1-127.0.1.254}
    */
   AddressPool(String range) {
-    this.range = range;
-    int dash = range.indexOf('-');
-    if (dash < 0) {
-      throw new IllegalArgumentException(
-          "--address-range: " + range + " (expected FIRST-LAST, e.g. 127.0.1.1-127.0.1.254)");
-    }
-    this.first = ipv4(range.substring(0, dash).trim());
-    this.last = ipv4(range.substring(dash + 1).trim());
-    if (Integer.compareUnsigned(first, last) > 0) {
-      throw new IllegalArgumentException(
-          "--address-range: " + range + " (expected the first address not after the last)");
-    }
-  }
-
-  private static int ipv4(String text) {
-    try {
-      byte[] b = InetAddress.getByName(text).getAddress();
-      if (b.length != 4 || !text.matches("[0-9.]+")) {
-        throw new IllegalArgumentException("--address-range: " + text + " (expected IPv4)");
-      }
-      return (b[0] & 0xff) << 24 | (b[1] & 0xff) << 16 | (b[2] & 0xff) << 8 | (b[3] & 0xff);
-    } catch (UnknownHostException e) {
-      throw new IllegalArgumentException("--address-range: " + text + " (expected IPv4)", e);
-    }
-  }
-
-  private static String text(int address) {
-    return (address >>> 24)
-        + "."
-        + (address >>> 16 & 0xff)
-        + "."
-        + (address >>> 8 & 0xff)
-        + "."
-        + (address & 0xff);
+    this.range = AddressRange.parse(range);
   }
 
   /** The address of a Gateway ({@code gateway/<ns>/<name>}), or null. */
   synchronized String addressOf(String gatewayName) {
     Integer a = assigned.get(gatewayName);
-    return a == null ? null : text(a);
+    return a == null ? null : AddressRange.text(a);
   }
 
   /**
@@ -153,7 +117,8 @@ final class AddressPool {
       if (problem == null) {
         assigned.put(
             gateway.name(),
-            parse(request.stream().filter(AddressPool::hasValue).findFirst().get().getValue()));
+            AddressRange.ipv4(
+                request.stream().filter(AddressPool::hasValue).findFirst().get().getValue()));
       } else {
         addressErrors.put(gateway.name().substring("gateway/".length()), problem);
         for (String listener : listenerNames(gateway)) {
@@ -182,7 +147,7 @@ final class AddressPool {
       gateways.add(
           new GatewayIr(
               gateway.name(),
-              text(address),
+              AddressRange.text(address),
               gateway.httpListeners(),
               gateway.tlsListeners(),
               gateway.tcpListeners(),
@@ -220,10 +185,8 @@ final class AddressPool {
             + " address)";
       }
       chosen = a.getValue();
-      Integer address = parse(a.getValue());
-      if (address == null
-          || Integer.compareUnsigned(address, first) < 0
-          || Integer.compareUnsigned(address, last) > 0) {
+      Integer address = AddressRange.ipv4(a.getValue());
+      if (address == null || !range.contains(address)) {
         return at + " is not usable (expected: an address in --address-range " + range + ")";
       }
       for (Map.Entry<String, Integer> e : assigned.entrySet()) {
@@ -238,24 +201,10 @@ final class AddressPool {
     return null;
   }
 
-  /** An IPv4 address in dotted form, or null. */
-  private static Integer parse(String text) {
-    String[] parts = text.split("\\.", -1);
-    if (parts.length != 4) {
-      return null;
-    }
-    int address = 0;
-    for (String part : parts) {
-      if (!part.matches("[0-9]{1,3}") || Integer.parseInt(part) > 255) {
-        return null;
-      }
-      address = address << 8 | Integer.parseInt(part);
-    }
-    return address;
-  }
-
   private Integer lowestFree(Set<Integer> used) {
-    for (long a = Integer.toUnsignedLong(first); a <= Integer.toUnsignedLong(last); a++) {
+    for (long a = Integer.toUnsignedLong(range.first());
+        a <= Integer.toUnsignedLong(range.last());
+        a++) {
       if (!used.contains((int) a)) {
         return (int) a;
       }

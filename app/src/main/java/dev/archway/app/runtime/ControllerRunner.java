@@ -68,10 +68,12 @@ import org.slf4j.LoggerFactory;
  * process. Each Gateway gets a proxy Deployment, Service and ServiceAccount ({@link ProxyModel}),
  * which the leader applies ({@link InfraApplier}); {@code status.addresses} are read from those
  * Services in the snapshot (the provider watches Services, so a load balancer's address arriving is
- * a change like any other). With config sync ({@code start(…, SyncServer, ProxyCertificates)}) each
- * Gateway's slice of the configuration is published to its proxies, a Gateway is {@code Programmed}
- * once they acknowledged it ({@link ProxyAcks}), and the leader keeps each Gateway's proxy
- * certificate Secret ({@link ProxyCertificates}).
+ * a change like any other). Addresses a Gateway requests in {@code spec.addresses} become its
+ * Service's external IPs when {@link StaticAddresses} allows them, and are then what the Gateway
+ * reports; the others make it {@code Programmed=False AddressNotUsable}. With config sync ({@code
+ * start(…, SyncServer, ProxyCertificates)}) each Gateway's slice of the configuration is published
+ * to its proxies, a Gateway is {@code Programmed} once they acknowledged it ({@link ProxyAcks}),
+ * and the leader keeps each Gateway's proxy certificate Secret ({@link ProxyCertificates}).
  */
 public final class ControllerRunner implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ControllerRunner.class);
@@ -80,7 +82,9 @@ public final class ControllerRunner implements AutoCloseable {
   /**
    * How the controller runs.
    *
-   * @param addressRange the local addresses Gateways are bound to, {@code FIRST-LAST}
+   * @param addressRange {@code FIRST-LAST}: with host infrastructure the local addresses Gateways
+   *     are bound to; with Kubernetes infrastructure the addresses Gateways may request in {@code
+   *     spec.addresses} for their proxy Service ({@link StaticAddresses}), null for none
    * @param election the Lease that elects the replica that writes statuses
    * @param debounce how changes are coalesced
    * @param syncTimeout how long the informers may take to list everything at start
@@ -94,7 +98,9 @@ public final class ControllerRunner implements AutoCloseable {
       Duration syncTimeout,
       ProxySettings proxy) {
     public Options {
-      Objects.requireNonNull(addressRange, "addressRange");
+      if (proxy == null) {
+        Objects.requireNonNull(addressRange, "addressRange");
+      }
       Objects.requireNonNull(election, "election");
       Objects.requireNonNull(debounce, "debounce");
       Objects.requireNonNull(syncTimeout, "syncTimeout");
@@ -116,7 +122,8 @@ public final class ControllerRunner implements AutoCloseable {
   private final DataPlane dataPlane;
   private final StatusStore statuses;
   private final Clock clock;
-  private final AddressPool addresses;
+  private final AddressPool addresses; // host infrastructure
+  private final StaticAddresses staticAddresses; // Kubernetes infrastructure
   private final StatusWriter writer;
   private final ProxySettings proxy;
   private final InfraApplier infra;
@@ -147,7 +154,8 @@ public final class ControllerRunner implements AutoCloseable {
         proxy == null ? null : new InfraApplier(client, "archway-controller", INFRA_RESYNC);
     this.statuses = Objects.requireNonNull(statuses, "statuses");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.addresses = new AddressPool(options.addressRange());
+    this.addresses = proxy == null ? new AddressPool(options.addressRange()) : null;
+    this.staticAddresses = proxy == null ? null : new StaticAddresses(options.addressRange());
     ObjectCache cache =
         new ObjectCache() {
           @Override
@@ -275,9 +283,9 @@ public final class ControllerRunner implements AutoCloseable {
     return p == null ? Set.of() : p.watchedSecrets();
   }
 
-  /** The address a Gateway is served on, or null. */
+  /** The address a Gateway is served on (host infrastructure), or null. */
   public String addressOf(String namespace, String name) {
-    return addresses.addressOf("gateway/" + namespace + "/" + name);
+    return addresses == null ? null : addresses.addressOf("gateway/" + namespace + "/" + name);
   }
 
   /**
@@ -411,11 +419,16 @@ public final class ControllerRunner implements AutoCloseable {
   }
 
   /**
-   * Kubernetes infrastructure: translates, derives each Gateway's proxy objects, takes the
-   * Gateways' addresses from their proxy Services, and publishes; the leader applies the objects.
+   * Kubernetes infrastructure: translates, derives each Gateway's proxy objects (with the requested
+   * addresses it may have, {@link StaticAddresses}), takes the Gateways' addresses from their proxy
+   * Services, and publishes; the leader applies the objects.
    */
   private void provision(ResourceSnapshot snapshot, SnapshotUpdate update, Instant now) {
     TranslationResult result = translate(snapshot, now);
+    StaticAddresses.Assignment statics =
+        staticAddresses.assign(
+            result.config().gateways().stream().map(GatewayIr::name).toList(),
+            AddressPool.requested(snapshot));
     List<ProxyResources> desired = new ArrayList<>();
     List<ProxyCertificates.Target> tls = new ArrayList<>();
     Map<String, List<String>> addresses = new HashMap<>();
@@ -425,8 +438,9 @@ public final class ControllerRunner implements AutoCloseable {
       if (source.isEmpty() || source.get().getMetadata().getUid() == null) {
         continue; // an owner reference needs the uid: a Gateway from the API server has one
       }
+      List<String> externalIps = statics.of(gateway.name());
       ProxyResources resources =
-          ProxyModel.desired(gateway, source.get().getMetadata().getUid(), proxy);
+          ProxyModel.desired(gateway, source.get().getMetadata().getUid(), proxy, externalIps);
       desired.add(resources);
       tls.add(
           new ProxyCertificates.Target(
@@ -437,11 +451,11 @@ public final class ControllerRunner implements AutoCloseable {
               resources.deployment().getSpec().getSelector().getMatchLabels()));
       snapshot
           .find(Service.class, resources.namespace(), resources.name())
-          .map(ProxyModel::addresses)
+          .map(service -> ProxyModel.addresses(service, externalIps))
           .filter(a -> !a.isEmpty())
           .ifPresent(a -> addresses.put(resources.gateway(), a));
     }
-    RuntimeFacts observed = new RuntimeFacts(Map.of(), addresses);
+    RuntimeFacts observed = new RuntimeFacts(Map.of(), addresses, statics.errors(), null);
     if (sync != null) {
       sync.publish(result.config());
       observed = ProxyAcks.merge(observed, result.config(), sync);
@@ -474,7 +488,11 @@ public final class ControllerRunner implements AutoCloseable {
     }
     Instant now = clock.instant();
     RuntimeFacts observed =
-        ProxyAcks.merge(new RuntimeFacts(Map.of(), facts.gatewayAddresses()), applied, sync);
+        ProxyAcks.merge(
+            new RuntimeFacts(
+                Map.of(), facts.gatewayAddresses(), facts.gatewayAddressErrors(), null),
+            applied,
+            sync);
     if (!observed.equals(facts)) {
       facts = observed;
       TranslationResult result = translate(current, now);

@@ -45,7 +45,8 @@ public final class ProxyAcks {
         }
       }
     }
-    return new RuntimeFacts(errors, facts.gatewayAddresses(), facts.now());
+    return new RuntimeFacts(
+        errors, facts.gatewayAddresses(), facts.gatewayAddressErrors(), facts.now());
   }
 
   /** The IR names of a Gateway's listeners, the keys of {@code RuntimeFacts.listenerErrors}. */

@@ -108,6 +108,39 @@ class HelmIT {
     return run(repo, command.toArray(String[]::new));
   }
 
+  /** The controller's arguments as the chart renders them with {@code options}. */
+  private List<String> controllerArgs(String... options) throws Exception {
+    String manifests = template("archway", ns, options);
+    return admin
+        .load(new ByteArrayInputStream(manifests.getBytes(StandardCharsets.UTF_8)))
+        .items()
+        .stream()
+        .filter(Deployment.class::isInstance)
+        .map(Deployment.class::cast)
+        .findFirst()
+        .orElseThrow()
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .getFirst()
+        .getArgs();
+  }
+
+  /**
+   * addressRange becomes one --address-range argument whatever it holds (no value text is read as
+   * YAML), and none without a value.
+   */
+  @Test
+  void addressRangeIsOneControllerArgument() throws Exception {
+    assertThat(controllerArgs("--set", "addressRange=198.51.100.10-198.51.100.19"))
+        .contains("--address-range=198.51.100.10-198.51.100.19");
+    String hostile = "x\"\n- --evil: {{ y }}";
+    List<String> args = controllerArgs("--set-json", "addressRange=\"x\\\"\\n- --evil: {{ y }}\"");
+    assertThat(args).contains("--address-range=" + hostile).noneMatch(a -> a.startsWith("--evil"));
+    assertThat(controllerArgs()).noneMatch(a -> a.startsWith("--address-range"));
+  }
+
   @Test
   void chartAppliesAndItsRbacSufficesForTheController() throws Exception {
     chartRbacSuffices();
@@ -212,7 +245,7 @@ class HelmIT {
         ControllerRunner.start(
             asController,
             new ControllerRunner.Options(
-                "127.0.1.1-127.0.1.1",
+                null, // no static addresses
                 new LeaderElection.Settings(
                     ns,
                     "archway-controller",

@@ -12,6 +12,7 @@ import dev.archway.app.runtime.StatusStore;
 import dev.archway.infra.ProxySettings;
 import dev.archway.provider.kubernetes.Debounce;
 import dev.archway.provider.kubernetes.LeaderElection;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngressBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -23,6 +24,8 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewaySpecAddress;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewaySpecAddressBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatusAddress;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -45,7 +48,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code archway controller --infrastructure kubernetes} against a real API server: each Gateway's
  * proxy Deployment, Service and ServiceAccount are created with the Gateway's infrastructure labels
  * and annotations and its ProxyConfig's settings, follow a ProxyConfig change, report the Service's
- * address in the Gateway's status, and are garbage-collected with the Gateway.
+ * address in the Gateway's status, and are garbage-collected with the Gateway; addresses a Gateway
+ * requests in {@code spec.addresses} become its Service's external IPs within the allowed range.
  */
 @ExtendWith(TestCluster.class)
 class InfraIT {
@@ -108,6 +112,11 @@ class InfraIT {
   }
 
   private ControllerRunner start() {
+    return start(null);
+  }
+
+  /** With {@code staticRange} the addresses Gateways may request ({@code --address-range}). */
+  private ControllerRunner start(String staticRange) {
     LeaderElection.Settings election =
         new LeaderElection.Settings(
             ns,
@@ -119,7 +128,7 @@ class InfraIT {
     return ControllerRunner.start(
         client,
         new ControllerRunner.Options(
-            "127.0.1.1-127.0.1.1",
+            staticRange,
             election,
             Debounce.DEFAULT,
             Duration.ofSeconds(60),
@@ -257,10 +266,160 @@ class InfraIT {
   }
 
   private List<String> addresses() {
-    Gateway gw = get(Gateway.class, "gw");
+    return addresses("gw");
+  }
+
+  private List<String> addresses(String gateway) {
+    Gateway gw = get(Gateway.class, gateway);
     if (gw.getStatus() == null || gw.getStatus().getAddresses() == null) {
       return List.of();
     }
     return gw.getStatus().getAddresses().stream().map(GatewayStatusAddress::getValue).toList();
+  }
+
+  private static final String RANGE = "198.51.100.10-198.51.100.19";
+
+  private Gateway requesting(String name, GatewaySpecAddress... addresses) {
+    return new GatewayBuilder(Fixtures.gateway(ns, name, className))
+        .editSpec()
+        .withAddresses(addresses)
+        .endSpec()
+        .build();
+  }
+
+  private static GatewaySpecAddress address(String type, String value) {
+    return new GatewaySpecAddressBuilder().withType(type).withValue(value).build();
+  }
+
+  private static GatewaySpecAddress ip(String value) {
+    return address("IPAddress", value);
+  }
+
+  private void setAddresses(String gateway, GatewaySpecAddress... addresses) {
+    client
+        .resources(Gateway.class)
+        .inNamespace(ns)
+        .withName(gateway)
+        .edit(g -> new GatewayBuilder(g).editSpec().withAddresses(addresses).endSpec().build());
+  }
+
+  /** The Gateway's condition of {@code type}, from the API server; null before there is one. */
+  private Condition condition(String gateway, String type) {
+    Gateway gw = get(Gateway.class, gateway);
+    if (gw.getStatus() == null || gw.getStatus().getConditions() == null) {
+      return null;
+    }
+    return gw.getStatus().getConditions().stream()
+        .filter(c -> c.getType().equals(type))
+        .filter(c -> gw.getMetadata().getGeneration().equals(c.getObservedGeneration()))
+        .findFirst()
+        .orElse(null);
+  }
+
+  private void awaitCondition(String gateway, String type, String status, String reason) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(condition(gateway, type))
+                    .isNotNull()
+                    .satisfies(c -> assertThat(c.getStatus()).isEqualTo(status))
+                    .satisfies(c -> assertThat(c.getReason()).isEqualTo(reason)));
+  }
+
+  private List<String> externalIps(String gateway) {
+    Service service = get(Service.class, "archway-" + gateway);
+    return service == null || service.getSpec().getExternalIPs() == null
+        ? List.of()
+        : service.getSpec().getExternalIPs();
+  }
+
+  /**
+   * GatewayStaticAddresses: a requested address inside the range becomes the proxy Service's
+   * external IP (the API server accepts it; kube-proxy would route it) and the Gateway's only
+   * status address; one outside the range, or another Gateway's, is AddressNotUsable naming
+   * spec.addresses[i] while the usable ones stay on the Service; a Hostname is UnsupportedAddress;
+   * removing the addresses gives the Service back its own address.
+   */
+  @Test
+  void requestedAddressesInTheRangeBecomeTheServicesExternalIps() {
+    client.resource(requesting("gw", ip("198.51.100.10"))).create();
+    runner = start(RANGE);
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              assertThat(externalIps("gw")).containsExactly("198.51.100.10");
+              assertThat(addresses("gw")).containsExactly("198.51.100.10");
+            });
+    awaitCondition("gw", "Programmed", "True", "Programmed");
+    assertThat(get(Gateway.class, "gw").getStatus().getAddresses())
+        .singleElement()
+        .satisfies(a -> assertThat(a.getType()).isEqualTo("IPAddress"));
+
+    // Another Gateway asking for the same address does not get it, and is told who has it.
+    client.resource(requesting("other", ip("198.51.100.10"))).create();
+    awaitCondition("other", "Programmed", "False", "AddressNotUsable");
+    assertThat(condition("other", "Programmed").getMessage())
+        .isEqualTo(
+            "spec.addresses[0]: IPAddress \"198.51.100.10\" is not usable: Gateway "
+                + ns
+                + "/gw holds it (expected: an address no other Gateway holds)");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              Service service = get(Service.class, "archway-other");
+              assertThat(service).isNotNull();
+              assertThat(externalIps("other")).isEmpty();
+              // Reachable at its own address meanwhile, and saying so.
+              assertThat(addresses("other")).containsExactly(service.getSpec().getClusterIP());
+            });
+    assertThat(externalIps("gw")).containsExactly("198.51.100.10");
+
+    // A Hostname cannot be given to a Gateway: not Accepted.
+    client.resource(requesting("named", address("Hostname", "gw.example.com"))).create();
+    awaitCondition("named", "Accepted", "False", "UnsupportedAddress");
+    assertThat(condition("named", "Accepted").getMessage())
+        .startsWith("spec.addresses[0]: Hostname \"gw.example.com\" is not supported");
+
+    // An address outside the range: not usable; the usable one stays on the Service.
+    setAddresses("gw", ip("203.0.113.5"), ip("198.51.100.10"));
+    awaitCondition("gw", "Programmed", "False", "AddressNotUsable");
+    assertThat(condition("gw", "Programmed").getMessage())
+        .isEqualTo(
+            "spec.addresses[0]: IPAddress \"203.0.113.5\" is not usable (expected: an address in"
+                + " --address-range "
+                + RANGE
+                + ")");
+    assertThat(condition("gw", "Accepted").getStatus()).isEqualTo("True");
+    assertThat(externalIps("gw")).containsExactly("198.51.100.10");
+    assertThat(addresses("gw")).containsExactly("198.51.100.10");
+
+    // Another address of the range instead: programmed there; the freed one goes to "other".
+    setAddresses("gw", ip("198.51.100.11"));
+    awaitCondition("gw", "Programmed", "True", "Programmed");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              assertThat(externalIps("gw")).containsExactly("198.51.100.11");
+              assertThat(addresses("gw")).containsExactly("198.51.100.11");
+              assertThat(externalIps("other")).containsExactly("198.51.100.10");
+              assertThat(addresses("other")).containsExactly("198.51.100.10");
+            });
+    awaitCondition("other", "Programmed", "True", "Programmed");
+
+    // No addresses requested: the field leaves the Service, which reports its own address again.
+    setAddresses("gw");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              assertThat(externalIps("gw")).isEmpty();
+              assertThat(addresses("gw"))
+                  .containsExactly(get(Service.class, "archway-gw").getSpec().getClusterIP());
+            });
   }
 }

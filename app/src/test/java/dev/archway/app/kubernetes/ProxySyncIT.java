@@ -144,7 +144,7 @@ class ProxySyncIT {
         ControllerRunner.start(
             client,
             new ControllerRunner.Options(
-                "127.0.1.1-127.0.1.1",
+                null, // no static addresses
                 new LeaderElection.Settings(
                     ns,
                     "archway-" + id,

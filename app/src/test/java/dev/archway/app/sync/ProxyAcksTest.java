@@ -61,6 +61,18 @@ class ProxyAcksTest {
       await().atMost(Duration.ofSeconds(15)).until(() -> sync.server.unacknowledged().isEmpty());
       assertThat(programmed(translate(snapshot, result, sync.server)).getStatus())
           .isEqualTo("True");
+
+      // The acknowledgements do not hide an address the Gateway may not have (AddressNotUsable).
+      String unusable = "spec.addresses[0]: IPAddress \"192.0.2.1\" is not usable";
+      RuntimeFacts merged =
+          ProxyAcks.merge(
+              new RuntimeFacts(Map.of(), Map.of(), Map.of("default/gw", unusable), null),
+              result.config(),
+              sync.server);
+      assertThat(merged.gatewayAddressErrors()).containsEntry("default/gw", unusable);
+      assertThat(programmed(Translator.translate(snapshot, merged)))
+          .satisfies(c -> assertThat(c.getReason()).isEqualTo("AddressNotUsable"))
+          .satisfies(c -> assertThat(c.getMessage()).isEqualTo(unusable));
     }
   }
 
