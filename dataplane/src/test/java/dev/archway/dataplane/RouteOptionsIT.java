@@ -145,6 +145,15 @@ class RouteOptionsIT {
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(main.requests().stream().filter(r -> r.contains(uuid))).hasSize(3);
+    // Each try's head is made from the client's request afresh: the proxy's edits appear once.
+    assertThat(forwardedFor(response)).isEqualTo("127.0.0.1");
+  }
+
+  private static String forwardedFor(HttpResponse<String> response) {
+    tools.jackson.databind.JsonNode values =
+        json(response.body()).get("headers").get("X-Forwarded-For");
+    assertThat(values).hasSize(1);
+    return values.get(0).asString();
   }
 
   @Test
@@ -183,6 +192,8 @@ class RouteOptionsIT {
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(main.requests().stream().filter(r -> r.contains(uuid))).hasSize(3);
+    // Each try's head is made from the client's request afresh: the proxy's edits appear once.
+    assertThat(forwardedFor(response)).isEqualTo("127.0.0.1");
   }
 
   @Test
@@ -245,6 +256,7 @@ class RouteOptionsIT {
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(json(response.body()).get("pod").asString()).isEqualTo("infra-backend-v1");
+    assertThat(forwardedFor(response)).isEqualTo("127.0.0.1");
     await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(() -> assertThat(mirror.requests()).contains("POST /mirror/" + id));

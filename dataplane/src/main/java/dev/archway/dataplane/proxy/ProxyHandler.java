@@ -47,6 +47,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
   private boolean grpc;
   private boolean draining;
   private boolean closing;
+  private String clientIp; // the peer's address as text, made once per connection
 
   ProxyHandler(ProxyContext proxy, ListenerKey listener, boolean http2) {
     this.proxy = proxy;
@@ -164,6 +165,14 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
   private static boolean isGrpc(HttpRequest request) {
     String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
     return type != null && type.regionMatches(true, 0, "application/grpc", 0, 16);
+  }
+
+  /** The client's IP address as X-Forwarded-For gives it. */
+  String clientIp() {
+    if (clientIp == null) {
+      clientIp = Forwarding.clientIp(ctx.channel());
+    }
+    return clientIp;
   }
 
   /** Starts a forwarded exchange for the current request. */

@@ -34,6 +34,15 @@ final class ProxyHeaders {
           HttpHeaderNames.TRANSFER_ENCODING,
           HttpHeaderNames.UPGRADE);
 
+  /**
+   * The pseudo-headers Netty's HTTP/2 conversion adds ({@code x-http2-stream-id}...), which never
+   * leave the proxy. A list, because {@code values()} copies its array on every call.
+   */
+  private static final List<CharSequence> HTTP2_EXTENSIONS =
+      java.util.Arrays.stream(HttpConversionUtil.ExtensionHeaderNames.values())
+          .map(e -> (CharSequence) e.text())
+          .toList();
+
   private ProxyHeaders() {}
 
   /**
@@ -46,20 +55,25 @@ final class ProxyHeaders {
    */
   static HttpRequest upstreamRequest(
       HttpRequest in, String pathAndQuery, String clientIp, List<FilterChain> filters) {
-    return upstreamRequest(in, pathAndQuery, clientIp, "http", filters);
+    return upstreamRequest(in, pathAndQuery, clientIp, "http", filters, false);
   }
 
   /**
    * As {@link #upstreamRequest(HttpRequest, String, String, List)}, for a client that used {@code
    * scheme} ({@code https} on HTTPS listeners), which X-Forwarded-Proto reports.
+   *
+   * @param editInPlace whether {@code in}'s headers may become the upstream request's: only when
+   *     nothing builds another upstream request from {@code in} (no retry, no mirror), since the
+   *     edits (X-Forwarded-For appended, filters) must apply once. Saves a copy of every header.
    */
   static HttpRequest upstreamRequest(
       HttpRequest in,
       String pathAndQuery,
       String clientIp,
       String scheme,
-      List<FilterChain> filters) {
-    HttpHeaders headers = in.headers().copy();
+      List<FilterChain> filters,
+      boolean editInPlace) {
+    HttpHeaders headers = editInPlace ? in.headers() : in.headers().copy();
     boolean hasBody = HttpUtil.isTransferEncodingChunked(in) || HttpUtil.isContentLengthSet(in);
     boolean trailers = headers.containsValue(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS, true);
     removeHopByHop(headers);
@@ -67,9 +81,8 @@ final class ProxyHeaders {
       // gRPC needs "te: trailers" end to end; it is the one TE value HTTP/2 allows.
       headers.set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS);
     }
-    for (HttpConversionUtil.ExtensionHeaderNames extension :
-        HttpConversionUtil.ExtensionHeaderNames.values()) {
-      headers.remove(extension.text());
+    for (CharSequence extension : HTTP2_EXTENSIONS) {
+      headers.remove(extension);
     }
     if (hasBody && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
       // A body of unknown length (chunked HTTP/1.1, or an HTTP/2 stream without content-length).
@@ -93,7 +106,8 @@ final class ProxyHeaders {
   }
 
   /**
-   * The response head to send downstream.
+   * The response head to send downstream, made from {@code in}'s headers, which it edits: the
+   * upstream's head is not used again once relayed (a caller that still needs it passes a copy).
    *
    * @param keepAlive whether the downstream connection stays open (HTTP/1 only)
    * @param chunkedAllowed whether the client can read a chunked body (not HTTP/1.0)
@@ -105,12 +119,11 @@ final class ProxyHeaders {
       boolean keepAlive,
       boolean chunkedAllowed,
       boolean bodyExpected) {
-    HttpHeaders headers = in.headers().copy();
+    HttpHeaders headers = in.headers();
     boolean chunked = HttpUtil.isTransferEncodingChunked(in);
     removeHopByHop(headers);
-    for (HttpConversionUtil.ExtensionHeaderNames extension :
-        HttpConversionUtil.ExtensionHeaderNames.values()) {
-      headers.remove(extension.text()); // x-http2-stream-id from an HTTP/2 upstream
+    for (CharSequence extension : HTTP2_EXTENSIONS) {
+      headers.remove(extension); // x-http2-stream-id from an HTTP/2 upstream
     }
     if (bodyExpected && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
       if (chunked || chunkedAllowed) {
@@ -136,7 +149,14 @@ final class ProxyHeaders {
   }
 
   private static void removeHopByHop(HttpHeaders headers) {
-    // Headers named in Connection are hop-by-hop too (RFC 9110 §7.6.1).
+    // Headers named in Connection are hop-by-hop too (RFC 9110 §7.6.1). Most requests to a proxy
+    // carry none: the check spares a list per message.
+    if (!headers.contains(HttpHeaderNames.CONNECTION)) {
+      for (CharSequence name : HOP_BY_HOP) {
+        headers.remove(name);
+      }
+      return;
+    }
     for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
       for (String token : connection.split(",")) {
         String name = token.trim();

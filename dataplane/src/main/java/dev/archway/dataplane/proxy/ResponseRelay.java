@@ -3,6 +3,7 @@ package dev.archway.dataplane.proxy;
 import dev.archway.dataplane.routing.RouteOptions;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -163,9 +164,15 @@ final class ResponseRelay {
       exchange.tryFailed(HttpResponseStatus.BAD_GATEWAY, "unexpected 101 from upstream");
       return;
     }
+    // A copy: the switch reads the upstream's own Upgrade header, which the filtering drops.
     HttpResponse filtered =
         ProxyHeaders.downstreamResponse(
-            response, attempt.filters(), true, client.chunkedAllowed(), false);
+            new DefaultHttpResponse(
+                response.protocolVersion(), response.status(), response.headers().copy()),
+            attempt.filters(),
+            true,
+            client.chunkedAllowed(),
+            false);
     HttpResponse head = WebSocketUpgrade.switchingProtocols(filtered, response);
     addCors(head);
     exchange.upgrade(head);

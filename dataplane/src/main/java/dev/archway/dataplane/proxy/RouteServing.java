@@ -76,7 +76,7 @@ final class RouteServing {
               m.route(),
               m.request(),
               m.target(),
-              Forwarding.clientIp(ctx.channel()),
+              handler.clientIp(),
               Forwarding.scheme(ctx.channel()),
               upgrade);
       UpstreamAttempts.Attempt first = attempts.attempt(backend);

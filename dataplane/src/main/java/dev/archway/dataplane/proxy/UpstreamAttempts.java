@@ -36,6 +36,14 @@ final class UpstreamAttempts {
   private final String upgrade;
 
   /**
+   * Whether the first try may take the client's request head as its own (edited in place): only
+   * when no retry and no mirror will build another head from it.
+   */
+  private final boolean singleUse;
+
+  private boolean originalEdited;
+
+  /**
    * @param scheme the scheme the client used ({@code https} on HTTPS listeners)
    * @param upgrade the Upgrade header of a WebSocket request, carried to the upstream; or null
    */
@@ -52,6 +60,9 @@ final class UpstreamAttempts {
     this.clientIp = clientIp;
     this.scheme = scheme;
     this.upgrade = upgrade;
+    this.singleUse =
+        route.options().mirrors().isEmpty()
+            && (route.options().retry() == null || route.options().retry().attempts() == 0);
   }
 
   /** The try for a backend already picked; null when it cannot be forwarded to. */
@@ -67,7 +78,7 @@ final class UpstreamAttempts {
       return null;
     }
     List<FilterChain> filters = List.of(route.filters(), backend.filters());
-    HttpRequest request = upstreamRequest(filters);
+    HttpRequest request = upstreamRequest(filters, singleUse);
     if (upgrade != null) {
       WebSocketUpgrade.carry(request.headers(), upgrade);
     }
@@ -89,6 +100,15 @@ final class UpstreamAttempts {
    * mirror gets a plain request.
    */
   HttpRequest upstreamRequest(List<FilterChain> filters) {
+    return upstreamRequest(filters, false);
+  }
+
+  private HttpRequest upstreamRequest(List<FilterChain> filters, boolean editInPlace) {
+    if (originalEdited) {
+      // A second head from an original already edited would carry the edits twice.
+      throw new IllegalStateException("the request head was given to a single try");
+    }
+    originalEdited = editInPlace;
     String path = target.path();
     for (FilterChain chain : filters) {
       if (chain.urlRewrite() != null) {
@@ -96,6 +116,7 @@ final class UpstreamAttempts {
       }
     }
     String pathAndQuery = target.rawQuery() == null ? path : path + "?" + target.rawQuery();
-    return ProxyHeaders.upstreamRequest(original, pathAndQuery, clientIp, scheme, filters);
+    return ProxyHeaders.upstreamRequest(
+        original, pathAndQuery, clientIp, scheme, filters, editInPlace);
   }
 }

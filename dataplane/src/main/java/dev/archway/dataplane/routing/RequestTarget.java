@@ -70,6 +70,9 @@ public record RequestTarget(String path, String rawQuery) {
       throw new IllegalArgumentException("path: " + rawPath + " (expected: to start with /)");
     }
     String decoded = decodeUnreserved(rawPath);
+    if (isNormal(decoded)) {
+      return decoded; // most paths: nothing to remove, no copy
+    }
     StringBuilder out = new StringBuilder(decoded.length());
     int i = 0;
     int n = decoded.length();
@@ -100,6 +103,30 @@ public record RequestTarget(String path, String rawQuery) {
       i = end;
     }
     return out.isEmpty() ? "/" : out.toString();
+  }
+
+  /** Whether {@code path} has no empty, {@code .} or {@code ..} segment before its last one. */
+  private static boolean isNormal(String path) {
+    int n = path.length();
+    for (int i = 0; i < n; i++) {
+      if (path.charAt(i) != '/' || i + 1 == n) {
+        continue;
+      }
+      char next = path.charAt(i + 1);
+      if (next == '/') {
+        return false;
+      }
+      if (next == '.') {
+        int after = i + 2;
+        if (after == n || path.charAt(after) == '/') {
+          return false;
+        }
+        if (path.charAt(after) == '.' && (after + 1 == n || path.charAt(after + 1) == '/')) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   private static String decodeUnreserved(String path) {

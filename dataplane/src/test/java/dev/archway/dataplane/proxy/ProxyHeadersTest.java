@@ -89,4 +89,20 @@ class ProxyHeadersTest {
     assertThat(out.headers().contains("Keep-Alive")).isFalse();
     assertThat(out.headers().get(HttpHeaderNames.TRANSFER_ENCODING)).isEqualTo("chunked");
   }
+
+  @Test
+  void editsTheClientsHeadOnlyWhenAskedTo() {
+    HttpRequest in = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
+    in.headers().set("Connection", "keep-alive").set("X-Forwarded-For", "1.1.1.1");
+
+    HttpRequest copy = ProxyHeaders.upstreamRequest(in, "/", "2.2.2.2", "http", List.of(), false);
+    assertThat(in.headers().get("X-Forwarded-For")).isEqualTo("1.1.1.1");
+    assertThat(in.headers().contains("Connection")).isTrue();
+
+    HttpRequest edited = ProxyHeaders.upstreamRequest(in, "/", "2.2.2.2", "http", List.of(), true);
+    assertThat(edited.headers()).isSameAs(in.headers());
+    assertThat(in.headers().get("X-Forwarded-For")).isEqualTo("1.1.1.1, 2.2.2.2");
+    assertThat(in.headers().contains("Connection")).isFalse();
+    assertThat(copy.headers().get("X-Forwarded-For")).isEqualTo("1.1.1.1, 2.2.2.2");
+  }
 }

@@ -20,6 +20,16 @@ class RequestTargetTest {
   }
 
   @Test
+  void returnsAPathWithNothingToResolveAsItIs() {
+    for (String path :
+        new String[] {"/", "/svc/0", "/a/b/", "/.well-known/x", "/a/..b", "/a.b/c."}) {
+      assertThat(norm(path)).isSameAs(path);
+    }
+    assertThat(norm("/a/.%2E")).isEqualTo("/");
+    assertThat(norm("/a/b/..")).isEqualTo("/a/");
+  }
+
+  @Test
   void collapsesDuplicateSlashesAndKeepsTheTrailingOne() {
     assertThat(norm("//a///b")).isEqualTo("/a/b");
     assertThat(norm("/abc/")).isEqualTo("/abc/");
