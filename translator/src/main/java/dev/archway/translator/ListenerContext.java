@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteGroupKind;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -66,8 +67,11 @@ final class ListenerContext {
   /** For HTTPS: frontend client certificate validation (Gateway spec.tls.frontend), or null. */
   ClientValidation clientValidation;
 
-  /** The routes with Accepted=True attached here, counted in {@code attachedRoutes}. */
-  final Set<ResourceKey> attachedRoutes = new TreeSet<>();
+  /**
+   * The routes with Accepted=True attached here, counted in {@code attachedRoutes}. Unordered: only
+   * its size and membership are read, and a sorted set cost 10 % of a translation at 10,000 routes.
+   */
+  final Set<ResourceKey> attachedRoutes = new HashSet<>();
 
   /** The IR routes of the attached HTTPRoutes and GRPCRoutes. */
   final List<RouteEntry> routes = new ArrayList<>();
