@@ -652,6 +652,10 @@ class Bench:
             sub = "%s@%d%%" % (name, int(frac * 100))
             for r in range(self.args.rounds):
                 for t in live:
+                    # Two unmeasured seconds at the same rate first, for every target: this
+                    # machine's hypervisor makes memory that sat untouched slow to touch again
+                    # (docs/benchmarks.md, "Latency"), and a target idles while the others run.
+                    run_load(t, sc, LATENCY_LEAD_IN_S, self.env, lcpu, threads, rate)
                     res = run_load(t, sc, self.args.duration, self.env, lcpu, threads, rate)
                     res.update(scenario=sub, workers=workers, target=t, round=r)
                     self.results.append(res)
@@ -740,6 +744,10 @@ class Bench:
             return None
         finally:
             conn.close()
+
+
+# Seconds of unmeasured open-loop load before each measured latency run (see latency_rounds).
+LATENCY_LEAD_IN_S = 2
 
 
 def wait_for_line(path, text, timeout):
