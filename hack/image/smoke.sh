@@ -59,7 +59,14 @@ check "/menu.html redirects (301)" "301" \
   "$(curl -s -m 5 -o /dev/null -w '%{http_code}' -H 'Host: cafe.example.com' "${url}/menu.html")"
 check "an unknown host gets 404" "404" \
   "$(curl -s -m 5 -o /dev/null -w '%{http_code}' -H 'Host: nobody.example.com' "${url}/")"
-check "the gateway logged its statuses" "Accepted" "$(docker logs "${name}-gw" 2>&1)"
+# Statuses are rendered and logged after the configuration is served (a thread of their own).
+gw_log=""
+for _ in $(seq 1 20); do
+  gw_log="$(docker logs "${name}-gw" 2>&1)"
+  [[ ${gw_log} == *Accepted* ]] && break
+  sleep 0.5
+done
+check "the gateway logged its statuses" "Accepted" "${gw_log}"
 
 if ((failed)); then
   echo "--- gateway log"; docker logs "${name}-gw" 2>&1 | tail -n 30
