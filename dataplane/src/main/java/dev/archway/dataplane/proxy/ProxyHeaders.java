@@ -150,18 +150,14 @@ final class ProxyHeaders {
 
   private static void removeHopByHop(HttpHeaders headers) {
     // Headers named in Connection are hop-by-hop too (RFC 9110 §7.6.1). Most requests to a proxy
-    // carry none: the check spares a list per message.
-    if (!headers.contains(HttpHeaderNames.CONNECTION)) {
-      for (CharSequence name : HOP_BY_HOP) {
-        headers.remove(name);
-      }
-      return;
-    }
-    for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
-      for (String token : connection.split(",")) {
-        String name = token.trim();
-        if (!name.isEmpty()) {
-          headers.remove(name);
+    // carry no Connection header: the check spares a list per message.
+    if (headers.contains(HttpHeaderNames.CONNECTION)) {
+      for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
+        for (String token : connection.split(",")) {
+          String name = token.trim();
+          if (!name.isEmpty()) {
+            headers.remove(name);
+          }
         }
       }
     }

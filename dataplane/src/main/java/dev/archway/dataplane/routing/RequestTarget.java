@@ -105,7 +105,10 @@ public record RequestTarget(String path, String rawQuery) {
     return out.isEmpty() ? "/" : out.toString();
   }
 
-  /** Whether {@code path} has no empty, {@code .} or {@code ..} segment before its last one. */
+  /**
+   * Whether normalizing {@code path} would return it unchanged: no {@code //}, and no {@code .} or
+   * {@code ..} segment anywhere (an empty last segment, a trailing slash, is kept as it is).
+   */
   private static boolean isNormal(String path) {
     int n = path.length();
     for (int i = 0; i < n; i++) {
