@@ -194,6 +194,43 @@ class HotReloadIT {
     assertThat(ok.get()).isGreaterThanOrEqualTo(6);
   }
 
+  /**
+   * Routes in a file that did not change are not translated again (the log says how many were
+   * reused), yet a change to what they depend on, here the Backend they send to, reaches them.
+   */
+  @Test
+  void unchangedRoutesAreReusedAndStillFollowTheirBackends() throws Exception {
+    assertThat(backendOf("/")).isEqualTo("blue");
+    Path other = dir.resolve("other.yaml");
+    Files.writeString(other, route("other", "/other"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> backendOf("/other").equals("green"));
+    // routes.yaml ("main") was not touched: its HTTPRoute is reused, only "other" is new.
+    assertThat(archway.output()).contains("with 1 of 2 HTTPRoutes unchanged");
+
+    // The Backend "green" now points at blue's port: both routes' traffic follows, although
+    // neither route file changed.
+    String gateway = Files.readString(dir.resolve("gateway.yaml"));
+    Files.writeString(
+        dir.resolve("gateway.yaml"),
+        gateway.replace("port: " + green.port() + "}", "port: " + blue.port() + "}"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> backendOf("/other").equals("blue"));
+    assertThat(archway.output()).contains("with 0 of 2 HTTPRoutes unchanged");
+  }
+
+  private static String route(String name, String path) {
+    return """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: %s}
+        spec:
+          parentRefs: [{name: gw}]
+          rules:
+          - matches: [{path: {type: PathPrefix, value: %s}}]
+            backendRefs: [{group: archway.dev, kind: Backend, name: green}]
+        """
+        .formatted(name, path);
+  }
+
   @Test
   void aBrokenFileIsReportedAndTheLastGoodConfigurationKeepsServing() throws Exception {
     assertThat(backendOf("/")).isEqualTo("blue");

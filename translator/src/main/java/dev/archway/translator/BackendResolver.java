@@ -153,6 +153,11 @@ final class BackendResolver {
     return index;
   }
 
+  /** The upstream TLS settings from BackendTLSPolicies, keyed by {@code namespace/service/port}. */
+  Map<String, UpstreamTls> upstreamTls() {
+    return upstreamTls;
+  }
+
   /** Every destination resolved so far, by name. */
   Map<String, Destination> destinations() {
     return destinations;

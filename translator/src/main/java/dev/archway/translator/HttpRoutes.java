@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,11 +21,25 @@ import java.util.Set;
 final class HttpRoutes {
   private HttpRoutes() {}
 
-  /** Processes every HTTPRoute; returns the statuses of the routes with at least one entry. */
+  /**
+   * Processes every HTTPRoute; returns the statuses of the routes with at least one entry. Routes
+   * whose outcome the memo session still holds are not translated again.
+   */
   static Map<ResourceKey, HTTPRouteStatus> process(
-      List<HTTPRoute> routes, RouteParents.Parents parents, BackendResolver backends) {
+      List<HTTPRoute> routes,
+      RouteParents.Parents parents,
+      BackendResolver backends,
+      TranslationMemo.Session memo) {
     Map<ResourceKey, HTTPRouteStatus> statuses = new LinkedHashMap<>();
     for (HTTPRoute route : routes) {
+      ResourceKey key = ResourceKey.of(route);
+      TranslationMemo.Outcome reused = memo == null ? null : memo.replay(route, key);
+      if (reused != null) {
+        if (reused.status() != null) {
+          statuses.put(key, reused.status());
+        }
+        continue;
+      }
       List<ParentReference> parentRefs =
           route.getSpec() == null ? List.of() : nonNull(route.getSpec().getParentRefs());
       CompiledRoute[] compiled = new CompiledRoute[1];
@@ -39,27 +54,34 @@ final class HttpRoutes {
               },
               parents,
               backends.index());
-      if (result.parents().isEmpty()) {
-        continue;
+      HTTPRouteStatus status = null;
+      Map<ListenerContext, List<RouteEntry>> entries = Map.of();
+      if (!result.parents().isEmpty()) {
+        entries = routeEntries(route, compiled[0], result.attached());
+        entries.forEach((listener, added) -> listener.routes.addAll(added));
+        status = new HTTPRouteStatus();
+        status.setParents(result.parents());
+        statuses.put(key, status);
       }
-      addRoutes(route, compiled[0], result.attached());
-      HTTPRouteStatus status = new HTTPRouteStatus();
-      status.setParents(result.parents());
-      statuses.put(ResourceKey.of(route), status);
+      if (memo != null) {
+        memo.record(key, route, status, result.attached().keySet(), entries);
+      }
     }
     return statuses;
   }
 
-  /** Adds the IR routes of a route to the Accepted listeners it attached to. */
-  private static void addRoutes(
+  /** The IR routes of a route for each Accepted listener it attached to. */
+  private static Map<ListenerContext, List<RouteEntry>> routeEntries(
       HTTPRoute route, CompiledRoute compiled, Map<ListenerContext, Set<String>> attached) {
     String namespacedName = RouteParents.namespacedName(route);
     Instant created = RouteParents.created(route);
+    Map<ListenerContext, List<RouteEntry>> entries = new LinkedHashMap<>();
     attached.forEach(
         (listener, hostnames) -> {
           if (!listener.accepted()) {
             return;
           }
+          List<RouteEntry> added = new ArrayList<>();
           for (String hostname : hostnames) {
             for (CompiledRule rule : compiled.rules()) {
               for (int j = 0; j < rule.matches().size(); j++) {
@@ -69,10 +91,12 @@ final class HttpRoutes {
                 HttpRoute ir =
                     new HttpRoute(
                         name, hostname, match, rule.filters(), rule.backends(), rule.options());
-                listener.routes.add(new RouteEntry(ir, created, namespacedName, rule.index(), j));
+                added.add(new RouteEntry(ir, created, namespacedName, rule.index(), j));
               }
             }
           }
+          entries.put(listener, added);
         });
+    return entries;
   }
 }

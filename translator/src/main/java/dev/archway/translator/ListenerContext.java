@@ -76,6 +76,9 @@ final class ListenerContext {
   /** The IR routes of the attached HTTPRoutes and GRPCRoutes. */
   final List<RouteEntry> routes = new ArrayList<>();
 
+  /** Where this listener is, for {@link TranslationMemo}; set when a memo is in use. */
+  String memoKey;
+
   /** The attached TLSRoutes, one entry per served hostname. */
   final List<L4RouteEntry> tlsRoutes = new ArrayList<>();
 

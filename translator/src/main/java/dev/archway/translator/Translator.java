@@ -51,6 +51,18 @@ public final class Translator {
    */
   public static TranslationResult translate(
       ResourceSnapshot snapshot, RuntimeFacts facts, GatewayRuntime runtime) {
+    return translate(snapshot, facts, runtime, null);
+  }
+
+  /**
+   * Translates a snapshot, reusing what {@code memo} kept from the previous translation for the
+   * HTTPRoutes that did not change (see {@link TranslationMemo}); the result is the one the other
+   * overloads give. The memo then holds this translation's outcomes.
+   *
+   * @param memo the pipeline's memo, or null for none
+   */
+  public static TranslationResult translate(
+      ResourceSnapshot snapshot, RuntimeFacts facts, GatewayRuntime runtime, TranslationMemo memo) {
     Objects.requireNonNull(snapshot, "snapshot");
     Objects.requireNonNull(facts, "facts");
     Objects.requireNonNull(runtime, "runtime");
@@ -69,7 +81,10 @@ public final class Translator {
         BackendTlsPolicies.configure(
             snapshot.list(BackendTLSPolicy.class), index, backends, facts.now());
     RouteParents.Parents parents = new RouteParents.Parents(gateways, listenerSets);
-    statuses.putAll(HttpRoutes.process(snapshot.list(HTTPRoute.class), parents, backends));
+    List<HTTPRoute> httpRoutes = snapshot.list(HTTPRoute.class);
+    TranslationMemo.Session session =
+        memo == null ? null : memo.begin(snapshot, parents, backends, runtime);
+    statuses.putAll(HttpRoutes.process(httpRoutes, parents, backends, session));
     statuses.putAll(GrpcRoutes.process(snapshot.list(GRPCRoute.class), parents, backends));
     statuses.putAll(L4Routes.processTls(snapshot.list(TLSRoute.class), parents, backends));
     statuses.putAll(L4Routes.processTcp(snapshot.list(TCPRoute.class), parents, backends));
@@ -82,6 +97,9 @@ public final class Translator {
       statuses.put(gw.key, GatewayStatuses.build(gw, facts));
     }
     statuses.putAll(ListenerSets.statuses(listenerSets, facts));
+    if (session != null) {
+      session.finish(httpRoutes.size());
+    }
     return new TranslationResult(config, statuses, index.secretsLookedUp());
   }
 

@@ -29,9 +29,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * committing it.
  */
 class GoldenTest {
-  private static final Path TESTDATA = Path.of("src/test/resources/testdata");
-  private static final Path BASE = TESTDATA.resolve("base/base.yaml");
-  private static final Path TLS = TESTDATA.resolve("base/tls.yaml");
+  static final Path TESTDATA = Path.of("src/test/resources/testdata");
+  static final Path BASE = TESTDATA.resolve("base/base.yaml");
+  static final Path TLS = TESTDATA.resolve("base/tls.yaml");
 
   /** The time certificates are checked against, so that goldens do not depend on the clock. */
   static final Instant NOW = Instant.parse("2027-01-01T00:00:00Z");
@@ -118,7 +118,7 @@ class GoldenTest {
     }
   }
 
-  private static RuntimeFacts factsFor(String name) {
+  static RuntimeFacts factsFor(String name) {
     return FACTS.entrySet().stream()
         .filter(e -> name.contains(e.getKey()))
         .map(Map.Entry::getValue)
