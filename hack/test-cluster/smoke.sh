@@ -175,6 +175,20 @@ check "HTTPRoute keeps the experimental retry field" \
   bash -c "kubectl get httproute route -n ${ns} -o jsonpath='{.spec.rules[0].retry.attempts}' | grep -qx 2"
 check "CRD bundle annotations are v${TC_GWAPI_VERSION#v} experimental" \
   bash -c "kubectl get crd httproutes.gateway.networking.k8s.io -o jsonpath='{.metadata.annotations.gateway\\.networking\\.k8s\\.io/bundle-version} {.metadata.annotations.gateway\\.networking\\.k8s\\.io/channel}' | grep -qx '${TC_GWAPI_VERSION} experimental'"
+check "Archway's CRDs are installed (a ProxyConfig with resources reads back)" bash -c "
+  kubectl apply -n ${ns} -f - <<'EOF' >/dev/null || exit 1
+apiVersion: archway.dev/v1alpha1
+kind: ProxyConfig
+metadata:
+  name: smoke
+spec:
+  provider:
+    kubernetes:
+      deployment:
+        resources:
+          limits: {memory: 256Mi}
+EOF
+  kubectl get proxyconfig smoke -n ${ns} -o jsonpath='{.spec.provider.kubernetes.deployment.resources.limits.memory}' | grep -qx 256Mi"
 check "CRD CEL validation rejects a path without leading /" bash -c "
   out=\$(kubectl apply -n ${ns} -f - 2>&1 <<'EOF'
 apiVersion: gateway.networking.k8s.io/v1

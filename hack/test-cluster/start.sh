@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts a throwaway control plane on 127.0.0.1: etcd, kube-apiserver (RBAC,
 # client-cert auth) and kube-controller-manager, then installs the Gateway API
-# CRDs (experimental channel by default) and any extra CRDs.
+# CRDs (experimental channel by default), Archway's own CRDs (deploy/crds) and
+# any extra CRDs.
 #
 # Usage: start.sh [STATE_DIR]     (default: <repo>/.cache/test-cluster)
 #
@@ -17,6 +18,8 @@
 #   ARCHWAY_EXTRA_CRDS             extra CRD files/directories to apply, separated
 #                                  by ':' (kubectl apply --server-side -f each)
 #   ARCHWAY_GATEWAY_API_CHANNEL    experimental (default) | standard | none
+#   ARCHWAY_TEST_CLUSTER_ARCHWAY_CRDS  1 (default): apply Archway's CRDs from
+#                                  <repo>/deploy/crds; 0: leave them out
 #   ARCHWAY_CACHE_DIR              binary cache root (see build.sh)
 #   ARCHWAY_TEST_CLUSTER_TIMEOUT   seconds to wait for each component (default 180)
 #
@@ -457,6 +460,12 @@ if [[ "${channel}" != none ]]; then
     apply_and_wait "Gateway API admission policy" "${args[@]}"
   fi
   log "Gateway API ${TC_GWAPI_VERSION} ${channel} channel installed"
+fi
+
+# Archway's own CRDs (archway.dev: ProxyConfig, Backend), the committed copy the Helm chart ships.
+if [[ "${ARCHWAY_TEST_CLUSTER_ARCHWAY_CRDS:-1}" == 1 ]]; then
+  [[ -d "${repo_root}/deploy/crds" ]] || die "no ${repo_root}/deploy/crds"
+  apply_and_wait "Archway CRDs (deploy/crds)" -f "${repo_root}/deploy/crds"
 fi
 
 if [[ -n "${ARCHWAY_EXTRA_CRDS:-}" ]]; then
