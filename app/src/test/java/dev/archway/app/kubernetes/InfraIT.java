@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.archway.api.v1alpha1.KubernetesProxySpec;
 import dev.archway.api.v1alpha1.ProxyConfig;
 import dev.archway.api.v1alpha1.ProxyConfigSpec;
+import dev.archway.api.v1alpha1.ProxyLogging;
 import dev.archway.api.v1alpha1.ProxyProvider;
 import dev.archway.app.runtime.ControllerRunner;
 import dev.archway.app.runtime.StatusStore;
@@ -16,20 +17,20 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngressBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceStatusBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClassBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewaySpecAddress;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewaySpecAddressBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatusAddress;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -37,8 +38,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,9 +46,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * {@code archway controller --infrastructure kubernetes} against a real API server: each Gateway's
  * proxy Deployment, Service and ServiceAccount are created with the Gateway's infrastructure labels
- * and annotations and its ProxyConfig's settings, follow a ProxyConfig change, report the Service's
- * address in the Gateway's status, and are garbage-collected with the Gateway; addresses a Gateway
- * requests in {@code spec.addresses} become its Service's external IPs within the allowed range.
+ * and annotations and its ProxyConfig's settings (from the Gateway or its GatewayClass: replicas,
+ * Service type and annotations, resources, log level, workers; a LoadBalancer Service without one),
+ * follow ProxyConfig and Gateway changes, report the Service's address in the Gateway's status, and
+ * are garbage-collected with the Gateway; addresses a Gateway requests in {@code spec.addresses}
+ * become its Service's external IPs within the allowed range.
  */
 @ExtendWith(TestCluster.class)
 class InfraIT {
@@ -58,32 +59,6 @@ class InfraIT {
   private final String className = "archway-" + id;
   private KubernetesClient client;
   private ControllerRunner runner;
-
-  /** Archway's CRDs from deploy/crds, as the Helm chart installs them. */
-  static void installCrds(KubernetesClient client) throws IOException {
-    Path dir = repo().resolve("deploy/crds");
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path file : files.sorted().toList()) {
-        try (InputStream in = Files.newInputStream(file)) {
-          CustomResourceDefinition crd =
-              client.apiextensions().v1().customResourceDefinitions().load(in).item();
-          client.resource(crd).fieldManager("archway-test").forceConflicts().serverSideApply();
-          client
-              .resource(crd)
-              .waitUntilCondition(
-                  c ->
-                      c.getStatus() != null
-                          && c.getStatus().getConditions().stream()
-                              .anyMatch(
-                                  x ->
-                                      x.getType().equals("Established")
-                                          && x.getStatus().equals("True")),
-                  60,
-                  TimeUnit.SECONDS);
-        }
-      }
-    }
-  }
 
   static Path repo() {
     Path dir = Path.of("").toAbsolutePath();
@@ -94,9 +69,9 @@ class InfraIT {
   }
 
   @BeforeEach
-  void setUp() throws IOException {
+  void setUp() {
+    // Archway's CRDs (ProxyConfig) are installed by hack/test-cluster/start.sh.
     client = TestCluster.cluster().client();
-    installCrds(client);
     Fixtures.namespace(client, ns);
     client.resource(Fixtures.archwayClass(className)).create();
   }
@@ -263,6 +238,151 @@ class InfraIT {
               assertThat(get(Service.class, "archway-gw")).isNull();
               assertThat(get(ServiceAccount.class, "archway-gw")).isNull();
             });
+  }
+
+  /**
+   * Without a ProxyConfig the proxy Service is a LoadBalancer. A ProxyConfig referenced from the
+   * GatewayClass (added to a running class) sets the Deployment's resources, log level ({@code
+   * ARCHWAY_LOG_LEVEL}, which the proxy's logback.xml reads) and workers, and leaves the Service's
+   * default type; a Gateway change (a second listener, new infrastructure labels) updates the
+   * objects in place, keeping their uids.
+   */
+  @Test
+  void defaultsToALoadBalancerTakesTheClassProxyConfigAndFollowsGatewayChanges() {
+    client.resource(Fixtures.gateway(ns, "plain", className)).create();
+    runner = start();
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              assertThat(get(Service.class, "archway-plain")).isNotNull();
+              assertThat(get(Deployment.class, "archway-plain")).isNotNull();
+            });
+    Service service = get(Service.class, "archway-plain");
+    assertThat(service.getSpec().getType()).isEqualTo("LoadBalancer");
+    var container = proxyContainer("plain");
+    assertThat(container.getEnv()).noneMatch(e -> e.getName().equals("ARCHWAY_LOG_LEVEL"));
+    assertThat(container.getArgs()).noneMatch(a -> a.startsWith("--workers"));
+    assertThat(container.getResources().getRequests()).isNullOrEmpty();
+    // No load-balancer controller here: the ClusterIP until one writes an ingress address.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> addresses("plain").equals(List.of(service.getSpec().getClusterIP())));
+    String deploymentUid = get(Deployment.class, "archway-plain").getMetadata().getUid();
+    String serviceUid = service.getMetadata().getUid();
+
+    // The class gets a ProxyConfig: resources, log level and workers reach the Deployment.
+    ProxyConfig classConfig = proxyConfig("class-proxy");
+    KubernetesProxySpec.Deployment deployment = new KubernetesProxySpec.Deployment();
+    deployment.setResources(
+        new ResourceRequirementsBuilder()
+            .withRequests(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("128Mi")))
+            .withLimits(Map.of("memory", new Quantity("512Mi")))
+            .build());
+    KubernetesProxySpec kubernetes = new KubernetesProxySpec();
+    kubernetes.setDeployment(deployment);
+    ProxyProvider provider = new ProxyProvider();
+    provider.setKubernetes(kubernetes);
+    classConfig.getSpec().setProvider(provider);
+    ProxyLogging logging = new ProxyLogging();
+    logging.setLevel("debug");
+    classConfig.getSpec().setLogging(logging);
+    classConfig.getSpec().setConcurrency(2);
+    client.resource(classConfig).create();
+    client
+        .resources(GatewayClass.class)
+        .withName(className)
+        .edit(
+            c ->
+                new GatewayClassBuilder(c)
+                    .editSpec()
+                    .withNewParametersRef()
+                    .withGroup("archway.dev")
+                    .withKind("ProxyConfig")
+                    .withNamespace(ns)
+                    .withName("class-proxy")
+                    .endParametersRef()
+                    .endSpec()
+                    .build());
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              var proxy = proxyContainer("plain");
+              assertThat(proxy.getResources().getRequests())
+                  .containsEntry("cpu", new Quantity("100m"))
+                  .containsEntry("memory", new Quantity("128Mi"));
+              assertThat(proxy.getResources().getLimits())
+                  .containsEntry("memory", new Quantity("512Mi"));
+              assertThat(proxy.getEnv())
+                  .anySatisfy(
+                      e -> {
+                        assertThat(e.getName()).isEqualTo("ARCHWAY_LOG_LEVEL");
+                        assertThat(e.getValue()).isEqualTo("debug");
+                      });
+              assertThat(proxy.getArgs()).contains("--workers=2");
+            });
+    assertThat(get(Service.class, "archway-plain").getSpec().getType()).isEqualTo("LoadBalancer");
+
+    // A second listener and new infrastructure labels: the same objects, updated.
+    client
+        .resources(Gateway.class)
+        .inNamespace(ns)
+        .withName("plain")
+        .edit(
+            g ->
+                new GatewayBuilder(g)
+                    .editSpec()
+                    .addNewListener()
+                    .withName("second")
+                    .withProtocol("HTTP")
+                    .withPort(Fixtures.LISTENER_PORT + 1)
+                    .endListener()
+                    .withNewInfrastructure()
+                    .withLabels(Map.of("tier", "edge"))
+                    .endInfrastructure()
+                    .endSpec()
+                    .build());
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              assertThat(get(Service.class, "archway-plain").getSpec().getPorts())
+                  .extracting(p -> p.getPort())
+                  .containsExactly(Fixtures.LISTENER_PORT, Fixtures.LISTENER_PORT + 1);
+              assertThat(proxyContainer("plain").getPorts())
+                  .extracting(p -> p.getContainerPort())
+                  .containsExactly(Fixtures.LISTENER_PORT, Fixtures.LISTENER_PORT + 1);
+              for (HasMetadata object :
+                  List.of(
+                      get(Deployment.class, "archway-plain"),
+                      get(Service.class, "archway-plain"),
+                      get(ServiceAccount.class, "archway-plain"))) {
+                assertThat(object.getMetadata().getLabels()).containsEntry("tier", "edge");
+              }
+            });
+    assertThat(get(Deployment.class, "archway-plain").getMetadata().getUid())
+        .isEqualTo(deploymentUid);
+    assertThat(get(Service.class, "archway-plain").getMetadata().getUid()).isEqualTo(serviceUid);
+    // The class's ProxyConfig still applies.
+    assertThat(proxyContainer("plain").getArgs()).contains("--workers=2");
+  }
+
+  private io.fabric8.kubernetes.api.model.Container proxyContainer(String gateway) {
+    return get(Deployment.class, "archway-" + gateway)
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .getFirst();
+  }
+
+  private ProxyConfig proxyConfig(String name) {
+    ProxyConfig config = new ProxyConfig();
+    config.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName(name).build());
+    config.setSpec(new ProxyConfigSpec());
+    return config;
   }
 
   private List<String> addresses() {
