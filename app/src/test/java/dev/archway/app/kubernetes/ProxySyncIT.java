@@ -4,15 +4,20 @@ import static dev.archway.app.kubernetes.ControllerHarness.currentTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.archway.api.v1alpha1.ProxyConfig;
+import dev.archway.api.v1alpha1.ProxyConfigSpec;
+import dev.archway.api.v1alpha1.ProxyLogging;
 import dev.archway.app.runtime.ControllerRunner;
 import dev.archway.app.runtime.StatusStore;
 import dev.archway.app.sync.CertificateAuthority;
 import dev.archway.app.sync.ControllerSync;
 import dev.archway.app.sync.TlsFiles;
+import dev.archway.infra.ProxyModel;
 import dev.archway.infra.ProxySettings;
 import dev.archway.provider.kubernetes.Debounce;
 import dev.archway.provider.kubernetes.LeaderElection;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
@@ -49,10 +54,11 @@ import tools.jackson.databind.json.JsonMapper;
  * --infrastructure kubernetes} wires it) keeps the sync CA in a Secret, writes the Gateway's proxy
  * certificate Secret, and streams the configuration; this test stands in for the kubelet: it copies
  * the Secret's files into a directory, as a volume mount would, and starts the real {@code archway
- * proxy} jar against the controller's sync port on loopback. The Gateway is {@code Programmed} only
- * once the proxy acknowledged; traffic through the proxy reaches a backend found through an
- * EndpointSlice; an EndpointSlice change arrives as an endpoint delta; and the proxy keeps serving
- * when the controller stops.
+ * proxy} jar with the proxy Deployment's arguments and environment (the Gateway's ProxyConfig sets
+ * its log level and workers) against the controller's sync port on loopback. The Gateway is {@code
+ * Programmed} only once the proxy acknowledged; traffic through the proxy reaches a backend found
+ * through an EndpointSlice; an EndpointSlice change arrives as an endpoint delta; and the proxy
+ * keeps serving when the controller stops, logging at the ProxyConfig's level.
  */
 @ExtendWith(TestCluster.class)
 class ProxySyncIT {
@@ -113,6 +119,16 @@ class ProxySyncIT {
     int listenerPort = freePort();
     client.resource(Fixtures.service(ns, "echo")).create();
     client.resource(Fixtures.slice(ns, "echo", NetnsEcho.ADDRESS, echo.port())).create();
+    // The Gateway's ProxyConfig: its log level and workers reach the proxy through the Deployment.
+    ProxyConfigSpec proxySpec = new ProxyConfigSpec();
+    ProxyLogging logging = new ProxyLogging();
+    logging.setLevel("warn");
+    proxySpec.setLogging(logging);
+    proxySpec.setConcurrency(1);
+    ProxyConfig proxyConfig = new ProxyConfig();
+    proxyConfig.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName("proxy").build());
+    proxyConfig.setSpec(proxySpec);
+    client.resource(proxyConfig).create();
     client
         .resource(
             new GatewayBuilder(Fixtures.gateway(ns, "gw", className))
@@ -120,6 +136,13 @@ class ProxySyncIT {
                 .editFirstListener()
                 .withPort(listenerPort)
                 .endListener()
+                .withNewInfrastructure()
+                .withNewParametersRef()
+                .withGroup("archway.dev")
+                .withKind("ProxyConfig")
+                .withName("proxy")
+                .endParametersRef()
+                .endInfrastructure()
                 .endSpec()
                 .build())
         .create();
@@ -205,7 +228,9 @@ class ProxySyncIT {
                       .isPresent();
             });
 
-    // The kubelet's part: the Secret's files in a directory, the proxy started with them.
+    // The kubelet's part: the Secret's files in a directory, the proxy started with them, with the
+    // Deployment's container arguments and environment (the mount and the health port moved to
+    // this machine, and loopback addresses for the listeners and the admin API).
     Path tlsDir = dir.resolve("tls");
     Files.createDirectories(tlsDir);
     for (String file : List.of(TlsFiles.CERT, TlsFiles.KEY, TlsFiles.CA)) {
@@ -214,25 +239,45 @@ class ProxySyncIT {
     int adminPort = freePort();
     int healthPort = freePort();
     Path log = dir.resolve("proxy.log");
-    proxy =
-        new ProcessBuilder(
+    var container = pod.getContainers().getFirst();
+    assertThat(container.getArgs())
+        .contains(
+            "proxy",
+            "--controller=" + syncAddress,
+            "--gateway=" + ns + "/gw",
+            "--tls-dir=" + ProxyModel.TLS_DIR,
+            "--workers=1");
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED",
                 "-Xmx256m",
                 "-jar",
-                System.getProperty("archway.jar"),
-                "proxy",
-                "--controller=" + syncAddress,
-                "--gateway=" + ns + "/gw",
-                "--tls-dir=" + tlsDir,
-                "--name=proxy-" + id,
-                "--bind-address=127.0.0.1",
-                "--admin-address=127.0.0.1:" + adminPort,
-                "--health-address=127.0.0.1:" + healthPort,
-                "--workers=1")
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+                System.getProperty("archway.jar")));
+    for (String arg : container.getArgs()) {
+      if (arg.startsWith("--tls-dir=")) {
+        arg = "--tls-dir=" + tlsDir;
+      } else if (arg.startsWith("--health-address=")) {
+        arg = "--health-address=127.0.0.1:" + healthPort;
+      }
+      command.add(arg);
+    }
+    command.addAll(
+        List.of(
+            "--name=proxy-" + id,
+            "--bind-address=127.0.0.1",
+            "--admin-address=127.0.0.1:" + adminPort));
+    ProcessBuilder proxyProcess =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    proxyProcess.environment().remove("ARCHWAY_LOG_LEVEL");
+    for (var env : container.getEnv()) {
+      if (env.getValue() != null) {
+        proxyProcess.environment().put(env.getName(), env.getValue());
+      }
+    }
+    assertThat(proxyProcess.environment()).containsEntry("ARCHWAY_LOG_LEVEL", "warn");
+    proxy = proxyProcess.start();
 
     // Programmed once the proxy acknowledged; the health port says ready.
     await()
@@ -297,6 +342,10 @@ class ProxySyncIT {
       assertThat(status("127.0.0.1:" + healthPort, "/readyz")).isEqualTo(200);
       assertThat(proxy.isAlive()).isTrue();
     }
+    // The ProxyConfig's log level: the proxy logged its loss of the controller (a warning), and
+    // none of the INFO lines it writes at start and on reconnecting.
+    await().atMost(Duration.ofSeconds(10)).until(() -> logOf(log).contains(" WARN "));
+    assertThat(logOf(log).lines()).noneMatch(l -> l.matches("^[0-9:.]+ INFO .*"));
   }
 
   private Gateway gateway() {
