@@ -70,6 +70,11 @@ public final class CompiledRoute {
     return hostname;
   }
 
+  /** The header conditions, all of which must hold. */
+  List<StringCondition> headers() {
+    return headers;
+  }
+
   PathMatch.Type pathType() {
     return pathType;
   }

@@ -11,18 +11,18 @@ import java.util.TreeMap;
  * match: a hash map for Exact paths, a trie over path segments for PathPrefix, and a list of
  * regular expressions tried in order.
  *
- * <p>Each candidate list is in route order, and {@link #find} keeps the lowest-index route that
- * matches across all of them; since the routes are in precedence order (see {@link CompiledRoute})
- * that is exactly "the first route in list order that matches".
+ * <p>Each candidate list ({@link Candidates}) is in route order, and {@link #find} keeps the
+ * lowest-index route that matches across all of them; since the routes are in precedence order (see
+ * {@link CompiledRoute}) that is exactly "the first route in list order that matches".
  */
 final class PathIndex {
   private final List<CompiledRoute> routes;
-  private final Map<String, CompiledRoute[]> exact;
+  private final Map<String, Candidates> exact;
   private final Node root;
-  private final CompiledRoute[] regex;
+  private final Candidates regex;
 
   /** A trie node: the routes whose prefix ends here, and the next segments. */
-  private record Node(CompiledRoute[] routes, Map<String, Node> children) {}
+  private record Node(Candidates routes, Map<String, Node> children) {}
 
   PathIndex(List<CompiledRoute> routes) {
     this.routes = List.copyOf(routes);
@@ -37,11 +37,11 @@ final class PathIndex {
         case REGULAR_EXPRESSION -> regexList.add(route);
       }
     }
-    Map<String, CompiledRoute[]> exactArrays = new HashMap<>();
-    exactLists.forEach((path, list) -> exactArrays.put(path, list.toArray(new CompiledRoute[0])));
-    this.exact = Map.copyOf(exactArrays);
+    Map<String, Candidates> exactCandidates = new HashMap<>();
+    exactLists.forEach((path, list) -> exactCandidates.put(path, new Candidates(list)));
+    this.exact = Map.copyOf(exactCandidates);
     this.root = trie.freeze();
-    this.regex = regexList.toArray(new CompiledRoute[0]);
+    this.regex = new Candidates(regexList);
   }
 
   List<CompiledRoute> routes() {
@@ -51,9 +51,9 @@ final class PathIndex {
   /** The first route in list order that matches, or null. */
   CompiledRoute find(RouteRequest request) {
     String path = request.path();
-    CompiledRoute best = firstMatch(exact.get(path), request, null);
+    CompiledRoute best = exact.getOrDefault(path, Candidates.NONE).first(request, null);
     Node node = root;
-    best = firstMatch(node.routes, request, best);
+    best = node.routes.first(request, best);
     int start = 1; // skip the leading '/'
     while (start <= path.length()) {
       int slash = path.indexOf('/', start);
@@ -62,29 +62,13 @@ final class PathIndex {
       if (node == null) {
         break;
       }
-      best = firstMatch(node.routes, request, best);
+      best = node.routes.first(request, best);
       if (slash < 0) {
         break;
       }
       start = slash + 1;
     }
-    return firstMatch(regex, request, best);
-  }
-
-  private static CompiledRoute firstMatch(
-      CompiledRoute[] candidates, RouteRequest request, CompiledRoute best) {
-    if (candidates == null) {
-      return best;
-    }
-    for (CompiledRoute route : candidates) {
-      if (best != null && route.index() >= best.index()) {
-        return best; // every later candidate loses to what we already have
-      }
-      if (route.matches(request)) {
-        return route;
-      }
-    }
-    return best;
+    return regex.first(request, best);
   }
 
   /** The index for {@link RouteTable#dump()}: one line per exact path, prefix and the regexes. */
@@ -92,23 +76,23 @@ final class PathIndex {
     List<String> lines = new ArrayList<>();
     new TreeMap<>(exact).forEach((path, list) -> lines.add("exact " + path + " -> " + ids(list)));
     describe(root, "", lines);
-    if (regex.length > 0) {
+    if (!regex.isEmpty()) {
       lines.add("regex -> " + ids(regex));
     }
     return lines;
   }
 
   private static void describe(Node node, String prefix, List<String> lines) {
-    if (node.routes.length > 0) {
+    if (!node.routes.isEmpty()) {
       lines.add("prefix " + (prefix.isEmpty() ? "/" : prefix) + " -> " + ids(node.routes));
     }
     new TreeMap<>(node.children)
         .forEach((segment, child) -> describe(child, prefix + "/" + segment, lines));
   }
 
-  private static String ids(CompiledRoute[] routes) {
+  private static String ids(Candidates candidates) {
     StringBuilder sb = new StringBuilder();
-    for (CompiledRoute r : routes) {
+    for (CompiledRoute r : candidates.routes()) {
       sb.append(sb.isEmpty() ? "" : " ").append('#').append(r.index());
     }
     return sb.toString();
@@ -133,7 +117,8 @@ final class PathIndex {
     Node freeze() {
       Map<String, Node> frozen = new HashMap<>();
       children.forEach((segment, child) -> frozen.put(segment, child.freeze()));
-      return new Node(routes.toArray(new CompiledRoute[0]), Map.copyOf(frozen));
+      return new Node(
+          routes.isEmpty() ? Candidates.NONE : new Candidates(routes), Map.copyOf(frozen));
     }
   }
 }

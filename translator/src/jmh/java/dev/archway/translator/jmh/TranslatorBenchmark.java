@@ -4,10 +4,16 @@ import dev.archway.api.runtime.RuntimeFacts;
 import dev.archway.api.snapshot.ResourceSnapshot;
 import dev.archway.api.status.Conditions;
 import dev.archway.api.status.RouteConditionType;
+import dev.archway.translator.GatewayRuntime;
+import dev.archway.translator.TranslationMemo;
 import dev.archway.translator.TranslationResult;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteBuilder;
 import dev.archway.translator.Translator;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatus;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -47,6 +53,12 @@ public class TranslatorBenchmark {
 
   private ResourceSnapshot snapshot;
 
+  /** The snapshot with its last HTTPRoute replaced by a copy, and the memo's alternation. */
+  private ResourceSnapshot[] oneRouteChanged;
+
+  private final TranslationMemo memo = new TranslationMemo();
+  private int turn;
+
   @Setup(Level.Trial)
   public void setUp() {
     snapshot =
@@ -56,11 +68,35 @@ public class TranslatorBenchmark {
           default -> throw new IllegalArgumentException("scenario: " + scenario);
         };
     check(Translator.translate(snapshot, FACTS));
+    oneRouteChanged = new ResourceSnapshot[] {snapshot, withLastRouteCopied(snapshot)};
+    Translator.translate(snapshot, FACTS, GatewayRuntime.HOST, memo);
+  }
+
+  /** A copy of the snapshot whose last HTTPRoute is a new, equal object (as a re-read file gives). */
+  private static ResourceSnapshot withLastRouteCopied(ResourceSnapshot snapshot) {
+    List<HTTPRoute> routes = snapshot.list(HTTPRoute.class);
+    HTTPRoute last = routes.get(routes.size() - 1);
+    ResourceSnapshot.Builder builder = ResourceSnapshot.builder();
+    for (HasMetadata r : snapshot.all()) {
+      builder.add(r == last ? new HTTPRouteBuilder(last).build() : r);
+    }
+    return builder.build();
   }
 
   @Benchmark
   public TranslationResult translate() {
     return Translator.translate(snapshot, FACTS);
+  }
+
+  /**
+   * What a file change to one route costs in standalone mode: the other routes' outcomes come from
+   * the {@link TranslationMemo}. Each call alternates between two snapshots that differ in one
+   * HTTPRoute object, so every call has exactly one route to translate.
+   */
+  @Benchmark
+  public TranslationResult translateOneRouteChanged() {
+    turn ^= 1;
+    return Translator.translate(oneRouteChanged[turn], FACTS, GatewayRuntime.HOST, memo);
   }
 
   private void check(TranslationResult result) {
