@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.archway.api.v1alpha1.ArchwayApi;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,7 +21,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Two controller replicas in one JVM share a Lease: only the leader writes statuses, and when it
- * stops the other takes over and writes.
+ * stops the other takes over and writes; a Lease left by a crashed leader is taken over once it
+ * expires.
  */
 @ExtendWith(TestCluster.class)
 class LeaderFailoverIT {
@@ -113,5 +118,57 @@ class LeaderFailoverIT {
     await().atMost(Duration.ofSeconds(20)).until(() -> routeObserved(3));
     assertThat(b.runner().statusWrites()).isPositive();
     assertThat(a.runner().statusWrites()).isEqualTo(aWrites);
+  }
+
+  /**
+   * A leader that crashed leaves its Lease behind, neither renewed nor released: a replica serves
+   * meanwhile but writes nothing, and takes over only once the Lease has expired.
+   */
+  @Test
+  void aCrashedLeadersLeaseIsTakenOverOnceItExpires() {
+    client.resource(Fixtures.service(ns, "echo")).create();
+    client.resource(Fixtures.gateway(ns, "gw", className)).create();
+    client.resource(Fixtures.route(ns, "web", "/", "echo", "gw")).create();
+    String lease = "lease-" + id;
+    ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
+    client
+        .resource(
+            new LeaseBuilder()
+                .withNewMetadata()
+                .withNamespace("default")
+                .withName(lease)
+                .endMetadata()
+                .withNewSpec()
+                .withHolderIdentity("crashed-" + id)
+                .withLeaseDurationSeconds(15)
+                .withAcquireTime(now)
+                .withRenewTime(now)
+                .endSpec()
+                .build())
+        .create();
+
+    ControllerHarness.Replica a = harness.start(client, "127.0.1.81-127.0.1.90", lease, "a-" + id);
+    // Started within the crashed leader's 15 s: serving, not leading, nothing written.
+    await().atMost(Duration.ofSeconds(10)).until(() -> a.runner().serving());
+    assertThat(a.runner().isLeader()).isFalse();
+    assertThat(a.runner().statusWrites()).isZero();
+    assertThat(route().getStatus()).isNull();
+    assertThat(leaseHolder(lease)).isEqualTo("crashed-" + id);
+
+    // Expired: taken over, and the statuses are written.
+    await().atMost(Duration.ofSeconds(60)).until(() -> a.runner().isLeader());
+    assertThat(leaseHolder(lease)).isEqualTo("a-" + id);
+    await().atMost(Duration.ofSeconds(20)).until(() -> routeObserved(1));
+    assertThat(a.runner().statusWrites()).isPositive();
+  }
+
+  private String leaseHolder(String lease) {
+    return client
+        .resources(Lease.class)
+        .inNamespace("default")
+        .withName(lease)
+        .get()
+        .getSpec()
+        .getHolderIdentity();
   }
 }
