@@ -245,7 +245,8 @@ class InfraIT {
    * GatewayClass (added to a running class) sets the Deployment's resources, log level ({@code
    * ARCHWAY_LOG_LEVEL}, which the proxy's logback.xml reads) and workers, and leaves the Service's
    * default type; a Gateway change (a second listener, new infrastructure labels) updates the
-   * objects in place, keeping their uids.
+   * objects in place, keeping their uids; a Gateway that moves to another controller's class loses
+   * them (deleted by the controller, not the garbage collector).
    */
   @Test
   void defaultsToALoadBalancerTakesTheClassProxyConfigAndFollowsGatewayChanges() {
@@ -367,6 +368,35 @@ class InfraIT {
     assertThat(get(Service.class, "archway-plain").getMetadata().getUid()).isEqualTo(serviceUid);
     // The class's ProxyConfig still applies.
     assertThat(proxyContainer("plain").getArgs()).contains("--workers=2");
+
+    // The Gateway moves to another controller's class: it still exists (so the garbage collector
+    // keeps its objects), and the controller deletes what it no longer needs.
+    String foreignClass = "other-" + id;
+    client.resource(Fixtures.gatewayClass(foreignClass, "example.com/other-controller")).create();
+    try {
+      client
+          .resources(Gateway.class)
+          .inNamespace(ns)
+          .withName("plain")
+          .edit(
+              g ->
+                  new GatewayBuilder(g)
+                      .editSpec()
+                      .withGatewayClassName(foreignClass)
+                      .endSpec()
+                      .build());
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                assertThat(get(Deployment.class, "archway-plain")).isNull();
+                assertThat(get(Service.class, "archway-plain")).isNull();
+                assertThat(get(ServiceAccount.class, "archway-plain")).isNull();
+              });
+      assertThat(get(Gateway.class, "plain")).isNotNull();
+    } finally {
+      client.resources(GatewayClass.class).withName(foreignClass).delete();
+    }
   }
 
   private io.fabric8.kubernetes.api.model.Container proxyContainer(String gateway) {
