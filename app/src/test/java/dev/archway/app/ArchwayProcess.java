@@ -41,6 +41,8 @@ final class ArchwayProcess implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("--enable-native-access=ALL-UNNAMED");
+    // The launcher turns Netty's leak detection off unless asked; the tests ask for it.
+    command.add("-Dio.netty.leakDetection.level=simple");
     command.add("-jar");
     command.add(jar().toString());
     command.addAll(List.of(args));
