@@ -16,10 +16,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -30,6 +32,13 @@ final class ResourceIndex {
 
   /** The label the API server puts on every Namespace, so selectors can name one. */
   static final String NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
+
+  static final String NAMESPACE = "Namespace";
+  static final String SERVICE = "Service";
+  static final String SECRET = "Secret";
+  static final String CONFIG_MAP = "ConfigMap";
+  static final String BACKEND = "Backend";
+  static final String PROXY_CONFIG = "ProxyConfig";
 
   /** The label that ties an EndpointSlice to its Service. */
   static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
@@ -52,8 +61,8 @@ final class ResourceIndex {
       String toNamespace,
       String toName) {}
 
-  /** Every Secret looked up, found or not: see {@link TranslationResult#secrets()}. */
-  private final SortedSet<ResourceKey> secretsLookedUp = new TreeSet<>();
+  /** Every object looked up by name, found or not: see {@link TranslationResult#lookups()}. */
+  private final Set<ResourceKey> lookups = new HashSet<>();
 
   ResourceIndex(ResourceSnapshot snapshot) {
     this.snapshot = snapshot;
@@ -92,37 +101,56 @@ final class ResourceIndex {
    * the name label the API server would have set.
    */
   Map<String, String> namespaceLabels(String namespace) {
+    lookups.add(new ResourceKey(NAMESPACE, "", namespace));
     return namespaceLabels.getOrDefault(namespace, Map.of(NAMESPACE_NAME_LABEL, namespace));
   }
 
   Optional<Service> service(String namespace, String name) {
+    lookups.add(new ResourceKey(SERVICE, namespace, name));
     return snapshot.find(Service.class, namespace, name);
   }
 
   Optional<Backend> backend(String namespace, String name) {
+    lookups.add(new ResourceKey(BACKEND, namespace, name));
     return snapshot.find(Backend.class, namespace, name);
   }
 
   Optional<ProxyConfig> proxyConfig(String namespace, String name) {
+    lookups.add(new ResourceKey(PROXY_CONFIG, namespace, name));
     return snapshot.find(ProxyConfig.class, namespace, name);
   }
 
   /**
    * A Secret, looked up only once the reference to it is permitted (same namespace or a
-   * ReferenceGrant): the lookups are the set of Secrets the Kubernetes provider watches.
+   * ReferenceGrant): the Secrets looked up are those the Kubernetes provider watches.
    */
   Optional<Secret> secret(String namespace, String name) {
-    secretsLookedUp.add(new ResourceKey(ListenerTls.SECRET, namespace, name));
+    lookups.add(new ResourceKey(SECRET, namespace, name));
     return snapshot.find(Secret.class, namespace, name);
   }
 
-  /** The Secrets {@link #secret} was asked for so far. */
-  SortedSet<ResourceKey> secretsLookedUp() {
-    return secretsLookedUp;
+  /**
+   * A ConfigMap (CA certificates), looked up, like a Secret, only where the reference is permitted.
+   */
+  Optional<ConfigMap> configMap(String namespace, String name) {
+    lookups.add(new ResourceKey(CONFIG_MAP, namespace, name));
+    return snapshot.find(ConfigMap.class, namespace, name);
   }
 
-  Optional<ConfigMap> configMap(String namespace, String name) {
-    return snapshot.find(ConfigMap.class, namespace, name);
+  /** Every object looked up by name so far (namespaces for their labels), found or not, sorted. */
+  SortedSet<ResourceKey> lookups() {
+    return new TreeSet<>(lookups);
+  }
+
+  /** Of {@link #lookups()}, the Secrets and ConfigMaps. */
+  SortedSet<ResourceKey> secretsAndConfigMaps() {
+    SortedSet<ResourceKey> keys = new TreeSet<>();
+    for (ResourceKey key : lookups) {
+      if (key.kind().equals(SECRET) || key.kind().equals(CONFIG_MAP)) {
+        keys.add(key);
+      }
+    }
+    return keys;
   }
 
   /**

@@ -63,22 +63,26 @@ import java.util.TreeSet;
  *     TCPRouteStatus}, {@link UDPRouteStatus}) or a {@link PolicyStatus} (BackendTLSPolicy). The
  *     objects are shared: treat them as read-only. Conditions carry observedGeneration but no
  *     lastTransitionTime, which the status writer stamps.
- * @param secrets the Secrets the translation read, found or not: those referenced by a Gateway
- *     ({@code spec.tls.backend.clientCertificateRef}) or a listener ({@code tls.certificateRefs},
- *     ListenerSets' too) of Archway's GatewayClasses, where the reference is permitted (the same
- *     namespace, or a ReferenceGrant allows it). The Kubernetes provider watches exactly these.
+ * @param lookups every object the translation looked up by name, found or not: the Secrets and
+ *     ConfigMaps that Gateways and ListenerSets of Archway's GatewayClasses (listener and backend
+ *     certificates, frontend CA certificates) and BackendTLSPolicies (CA certificates) reference
+ *     where the reference is permitted (the same namespace, or a ReferenceGrant allows it); the
+ *     Services, Backends and ProxyConfigs referenced; and the Namespaces whose labels a {@code
+ *     Selector} of allowedRoutes or allowedListeners was matched against. The Kubernetes provider
+ *     watches exactly these Secrets and ConfigMaps. Complete for a translation without a {@link
+ *     TranslationMemo} (the routes a memo reuses are not looked at again).
  */
 public record TranslationResult(
     DataPlaneConfig config,
     SortedMap<ResourceKey, Object> statuses,
-    SortedSet<ResourceKey> secrets) {
+    SortedSet<ResourceKey> lookups) {
   public TranslationResult {
     Objects.requireNonNull(config, "config");
     statuses = Collections.unmodifiableSortedMap(new TreeMap<>(statuses));
-    secrets = Collections.unmodifiableSortedSet(new TreeSet<>(secrets));
+    lookups = Collections.unmodifiableSortedSet(new TreeSet<>(lookups));
   }
 
-  /** A result that read no Secrets. */
+  /** A result that looked nothing up. */
   public TranslationResult(DataPlaneConfig config, SortedMap<ResourceKey, Object> statuses) {
     this(config, statuses, new TreeSet<>());
   }

@@ -100,7 +100,7 @@ public final class Translator {
     if (session != null) {
       session.finish(httpRoutes.size());
     }
-    return new TranslationResult(config, statuses, index.secretsLookedUp());
+    return new TranslationResult(config, statuses, index.lookups());
   }
 
   /**
@@ -150,15 +150,19 @@ public final class Translator {
   }
 
   /**
-   * The Secrets a translation of this snapshot reads: see {@link TranslationResult#secrets()}. Only
-   * the GatewayClasses, Gateways and ListenerSets are processed (where every Secret is read; the
-   * golden tests check the two agree), not the routes, so this costs a fraction of a translation.
-   * The result depends on Gateways, ListenerSets, GatewayClasses and ReferenceGrants, not on the
-   * Secrets themselves.
+   * The Secrets and ConfigMaps a translation of this snapshot reads: those of {@link
+   * TranslationResult#lookups()} (the golden tests check the two agree). Only the GatewayClasses,
+   * Gateways, ListenerSets and BackendTLSPolicies are processed (where every Secret and ConfigMap
+   * is read), not the routes, so this costs a fraction of a translation. The result depends on
+   * GatewayClasses, Gateways, ListenerSets, ReferenceGrants and BackendTLSPolicies, not on the
+   * Secrets and ConfigMaps themselves.
    */
-  public static Set<ResourceKey> referencedSecrets(ResourceSnapshot snapshot) {
+  public static Set<ResourceKey> referencedObjects(ResourceSnapshot snapshot) {
     ResourceIndex index = new ResourceIndex(Objects.requireNonNull(snapshot, "snapshot"));
-    frontends(snapshot, index, RuntimeFacts.NONE.now(), new TreeMap<>(), GatewayRuntime.HOST);
-    return index.secretsLookedUp();
+    Instant now = RuntimeFacts.NONE.now();
+    frontends(snapshot, index, now, new TreeMap<>(), GatewayRuntime.HOST);
+    BackendTlsPolicies.configure(
+        snapshot.list(BackendTLSPolicy.class), index, new BackendResolver(index), now);
+    return index.secretsAndConfigMaps();
   }
 }

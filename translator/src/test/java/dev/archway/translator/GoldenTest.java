@@ -95,9 +95,14 @@ class GoldenTest {
     assertThat(render(Translator.translate(snapshot, factsFor(name))))
         .as("a second translation")
         .isEqualTo(actual);
-    assertThat(Translator.referencedSecrets(snapshot))
-        .as("referencedSecrets: the Secrets the translation read (the provider watches these)")
-        .isEqualTo(result.secrets());
+    assertThat(Translator.referencedObjects(snapshot))
+        .as(
+            "referencedObjects: the Secrets and ConfigMaps the translation read (the provider"
+                + " watches these)")
+        .isEqualTo(
+            result.lookups().stream()
+                .filter(k -> k.kind().equals("Secret") || k.kind().equals("ConfigMap"))
+                .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new)));
 
     Path out = TESTDATA.resolve(name + ".out.yaml");
     if (UPDATE) {

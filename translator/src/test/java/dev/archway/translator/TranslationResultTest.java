@@ -27,24 +27,48 @@ class TranslationResultTest {
         .snapshot();
   }
 
-  private static List<String> secrets(String name) {
-    return Translator.referencedSecrets(load(name)).stream().map(Object::toString).toList();
+  private static List<String> referenced(String name) {
+    return Translator.referencedObjects(load(name)).stream().map(Object::toString).toList();
   }
 
   /**
-   * The Secrets the Kubernetes provider watches: those a Gateway of Archway's classes references
-   * where the reference is permitted, found or not; never a Secret a ReferenceGrant does not open.
+   * The Secrets and ConfigMaps the Kubernetes provider watches: those a Gateway of Archway's
+   * classes or a BackendTLSPolicy references where the reference is permitted, found or not; never
+   * one a ReferenceGrant does not open.
    */
   @Test
-  void secretsAreThePermittedReferencesOfArchwaysGateways() {
-    assertThat(secrets("gateway-https-certificate-reference-grant-specific"))
+  void referencedObjectsAreThePermittedReferencesOfArchwaysGatewaysAndBackendTlsPolicies() {
+    assertThat(referenced("gateway-https-certificate-reference-grant-specific"))
         .containsExactly("Secret/blue/blue-cert");
-    assertThat(secrets("gateway-https-invalid-certificate-ref-not-permitted")).isEmpty();
-    assertThat(secrets("gateway-https-invalid-certificate-secret-not-found"))
+    assertThat(referenced("gateway-https-invalid-certificate-ref-not-permitted")).isEmpty();
+    assertThat(referenced("gateway-https-invalid-certificate-secret-not-found"))
         .containsExactly("Secret/default/nonexistent");
-    assertThat(secrets("gateway-backend-client-certificate"))
+    assertThat(referenced("gateway-backend-client-certificate"))
         .containsExactly("Secret/default/example-com");
-    assertThat(secrets("httproute-simple-same-namespace")).isEmpty();
+    assertThat(referenced("httproute-simple-same-namespace")).isEmpty();
+    assertThat(referenced("gateway-frontend-client-certificate-validation"))
+        .contains("ConfigMap/default/ca");
+    assertThat(referenced("backendtlspolicy-invalid-ca-certificate-refs"))
+        .containsExactly("ConfigMap/default/nonexistent", "ConfigMap/default/not-a-ca");
+  }
+
+  /**
+   * What a translation looked up includes misses (a Service a route names that does not exist yet)
+   * and the namespaces whose labels a listener's namespace selector was matched against.
+   */
+  @Test
+  void lookupsIncludeMissingServicesAndSelectedNamespaces() {
+    assertThat(lookups("httproute-backend-not-found"))
+        .contains("Service/default/nope", "Service/default/web")
+        .noneMatch(k -> k.startsWith("Namespace/"));
+    assertThat(lookups("httproute-allowed-namespace-selector"))
+        .contains("Namespace/blue", "Namespace/red");
+  }
+
+  private static List<String> lookups(String name) {
+    return Translator.translate(load(name), RuntimeFacts.NONE).lookups().stream()
+        .map(Object::toString)
+        .toList();
   }
 
   private static List<String> supportedFeatures(GatewayRuntime runtime) {

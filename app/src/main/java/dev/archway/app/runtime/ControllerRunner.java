@@ -227,7 +227,7 @@ public final class ControllerRunner implements AutoCloseable {
               runner::changed,
               options.debounce(),
               options.syncTimeout(),
-              Translator::referencedSecrets);
+              Translator::referencedObjects);
       runner.election =
           LeaderElection.start(
               client,
@@ -277,10 +277,13 @@ public final class ControllerRunner implements AutoCloseable {
     return writer.writes();
   }
 
-  /** The Secrets watched, each by name: those the Gateways reference (sorted). */
-  public Set<ResourceKey> watchedSecrets() {
+  /**
+   * The Secrets and ConfigMaps watched, each by name: those Gateways and BackendTLSPolicies
+   * reference (sorted).
+   */
+  public Set<ResourceKey> watchedByName() {
     KubernetesProvider p = provider;
-    return p == null ? Set.of() : p.watchedSecrets();
+    return p == null ? Set.of() : p.watchedByName();
   }
 
   /** The address a Gateway is served on (host infrastructure), or null. */

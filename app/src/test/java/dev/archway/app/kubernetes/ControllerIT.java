@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.archway.api.v1alpha1.ArchwayApi;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatusAddress;
@@ -139,15 +138,7 @@ class ControllerIT {
     // A status that did not change is not written again: an unrelated change causes no write.
     long writes = replica.runner().statusWrites();
     String gatewayVersion = gateway("gw").getMetadata().getResourceVersion();
-    client
-        .resource(
-            new ConfigMapBuilder()
-                .withNewMetadata()
-                .withNamespace(ns)
-                .withName("unrelated")
-                .endMetadata()
-                .build())
-        .create();
+    client.resource(Fixtures.service(ns, "unrelated")).create();
     await()
         .atMost(Duration.ofSeconds(10))
         .until(

@@ -2,7 +2,11 @@ package dev.archway.app.kubernetes;
 
 import dev.archway.api.v1alpha1.ArchwayApi;
 import dev.archway.app.runtime.StatusStore;
+import dev.archway.app.sync.CertificateAuthority;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -14,6 +18,12 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClassBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
 
 /** Resources as a user would apply them, built with fabric8. */
 final class Fixtures {
@@ -163,5 +173,43 @@ final class Fixtures {
         .withProtocol("TCP")
         .endPort()
         .build();
+  }
+
+  /**
+   * The chart's ServiceAccount and RBAC objects for a release named {@code release} in {@code
+   * namespace}, rendered with {@code helmOptions}, not applied.
+   */
+  static List<HasMetadata> chartRbac(
+      KubernetesClient client, String release, String namespace, String... helmOptions)
+      throws Exception {
+    List<String> options = new ArrayList<>(List.of("--set", "nameOverride=" + release));
+    options.addAll(List.of(helmOptions));
+    String manifests = HelmIT.template(release, namespace, options.toArray(String[]::new));
+    return client
+        .load(new ByteArrayInputStream(manifests.getBytes(StandardCharsets.UTF_8)))
+        .items()
+        .stream()
+        .filter(
+            o ->
+                Set.of("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding")
+                    .contains(o.getKind()))
+        .toList();
+  }
+
+  /** A {@code kubernetes.io/tls} Secret holding {@code issued}. */
+  static Secret tlsSecret(String namespace, String name, CertificateAuthority.Issued issued) {
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withNamespace(namespace)
+        .withName(name)
+        .endMetadata()
+        .withType("kubernetes.io/tls")
+        .addToData("tls.crt", base64(issued.certificatePem()))
+        .addToData("tls.key", base64(issued.keyPem()))
+        .build();
+  }
+
+  private static String base64(String text) {
+    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
   }
 }

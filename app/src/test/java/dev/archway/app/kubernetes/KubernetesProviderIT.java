@@ -80,7 +80,7 @@ class KubernetesProviderIT {
             updates::add,
             DEBOUNCE,
             Duration.ofSeconds(60),
-            KubernetesProvider.SecretReferences.NONE)) {
+            KubernetesProvider.References.NONE)) {
       // start() returns once the listener handled the first snapshot: one update, built from the
       // listed stores, holding every object that existed before.
       assertThat(updates).hasSize(1);
@@ -93,6 +93,8 @@ class KubernetesProviderIT {
           .contains(new ResourceKey("Namespace", "", ns))
           .contains(new ResourceKey("GatewayClass", "", className))
           .containsAll(before.stream().map(ResourceKey::of).toList());
+      // ConfigMaps and Secrets are watched by name, as referenced: here none is.
+      assertThat(listed).noneMatch(k -> k.kind().equals("ConfigMap") || k.kind().equals("Secret"));
 
       // Other tests' namespaces are emptied in the background; let that settle, so that the
       // bursts below are this test's alone.

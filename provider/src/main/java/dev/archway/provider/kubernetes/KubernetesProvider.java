@@ -43,28 +43,31 @@ import org.slf4j.LoggerFactory;
  *       consumer can skip work for slices no route uses.
  * </ul>
  *
- * <p>Informers are cluster-wide, except for Secrets; which objects matter (Gateways of Archway's
- * GatewayClasses and what they reference) is the translator's decision, and it computes statuses
- * only for those.
+ * <p>Informers are cluster-wide, except for Secrets and ConfigMaps; which objects matter (Gateways
+ * of Archway's GatewayClasses and what they reference) is the translator's decision, and it
+ * computes statuses only for those.
  *
- * <p><b>Secrets</b> are watched one by one, by name ({@link SecretWatches}): before publishing a
- * snapshot that may change references (anything but EndpointSlices or Secrets changed), the
- * provider asks {@link SecretReferences} which Secrets a translation of it reads, starts or stops
- * per-Secret informers to match, waits for the new ones to list, and publishes a snapshot that
- * holds exactly those Secrets. So no list or watch of all Secrets is ever made, and RBAC can grant
- * the controller the referenced Secrets alone.
+ * <p><b>Secrets and ConfigMaps</b> ({@link WatchedKind#BY_NAME}) are watched one by one, by name
+ * ({@link NamedWatches}): before publishing a snapshot that may change references (anything but
+ * EndpointSlices, Secrets or ConfigMaps changed), the provider asks {@link References} which
+ * Secrets and ConfigMaps a translation of it reads, starts or stops per-object informers to match,
+ * waits for the new ones to list, and publishes a snapshot that holds exactly those objects. So no
+ * list or watch of all Secrets or ConfigMaps is ever made, a ConfigMap no one references (such as
+ * the {@code kube-root-ca.crt} of every namespace) is never cached, and RBAC can grant the
+ * controller the referenced objects alone.
  */
 public final class KubernetesProvider implements AutoCloseable, ObjectCache {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesProvider.class);
 
   /**
-   * The Secrets a snapshot references (the translator's {@code referencedSecrets}). They must not
-   * depend on Secrets themselves: a Secret's change does not make the provider ask again.
+   * The Secrets and ConfigMaps a snapshot references (the translator's {@code referencedObjects}).
+   * They must not depend on Secrets or ConfigMaps themselves: a change to one does not make the
+   * provider ask again.
    */
   @FunctionalInterface
-  public interface SecretReferences {
-    /** No Secrets: none is watched. */
-    SecretReferences NONE = snapshot -> Set.of();
+  public interface References {
+    /** Nothing: no Secret or ConfigMap is watched. */
+    References NONE = snapshot -> Set.of();
 
     Set<ResourceKey> of(ResourceSnapshot snapshot);
   }
@@ -82,8 +85,8 @@ public final class KubernetesProvider implements AutoCloseable, ObjectCache {
   private final Map<WatchedKind, SharedIndexInformer<? extends HasMetadata>> informers =
       new LinkedHashMap<>();
   private final ScheduledExecutorService executor;
-  private final SecretReferences secretReferences;
-  private final SecretWatches secrets;
+  private final References references;
+  private final NamedWatches named;
 
   private final Object lock = new Object();
   // Guarded by lock: the normalized objects, and the burst not yet published.
@@ -104,11 +107,15 @@ public final class KubernetesProvider implements AutoCloseable, ObjectCache {
       Listener listener,
       Debounce debounce,
       Duration syncTimeout,
-      SecretReferences secretReferences) {
+      References references) {
     this.client = Objects.requireNonNull(client, "client");
-    this.secretReferences = Objects.requireNonNull(secretReferences, "secretReferences");
-    this.secrets =
-        new SecretWatches(client, syncTimeout, key -> handler(WatchedKind.SECRET), this::forget);
+    this.references = Objects.requireNonNull(references, "references");
+    this.named =
+        new NamedWatches(
+            client,
+            syncTimeout,
+            key -> handler(WatchedKind.byKind(key.kind()).get()),
+            this::forget);
     this.listener = Objects.requireNonNull(listener, "listener");
     this.debounce = Objects.requireNonNull(debounce, "debounce");
     this.normalizer = new Normalizer(client.getKubernetesSerialization());
@@ -119,8 +126,8 @@ public final class KubernetesProvider implements AutoCloseable, ObjectCache {
 
   /**
    * Starts an informer for every watched kind the API server serves, waits until all of them have
-   * synced, watches the Secrets {@code secretReferences} names, publishes the first snapshot (the
-   * listener has handled it when this returns), then keeps publishing changes.
+   * synced, watches the Secrets and ConfigMaps {@code references} names, publishes the first
+   * snapshot (the listener has handled it when this returns), then keeps publishing changes.
    *
    * @throws KubernetesProviderException if a required kind is not served or the informers do not
    *     sync within {@code syncTimeout}
@@ -130,9 +137,9 @@ public final class KubernetesProvider implements AutoCloseable, ObjectCache {
       Listener listener,
       Debounce debounce,
       Duration syncTimeout,
-      SecretReferences secretReferences) {
+      References references) {
     KubernetesProvider provider =
-        new KubernetesProvider(client, listener, debounce, syncTimeout, secretReferences);
+        new KubernetesProvider(client, listener, debounce, syncTimeout, references);
     try {
       provider.startInformers(syncTimeout);
       provider.executor.submit(provider::publishInitial).get();
@@ -227,48 +234,51 @@ public final class KubernetesProvider implements AutoCloseable, ObjectCache {
     };
   }
 
-  /** A Secret no longer watched leaves the snapshot (as a change of the next update). */
+  /** A Secret or ConfigMap no longer watched leaves the snapshot (a change of the next update). */
   private void forget(ResourceKey key) {
     synchronized (lock) {
-      if (objects.remove(key) != null) {
-        changed(key, WatchedKind.SECRET);
+      Entry removed = objects.remove(key);
+      if (removed != null) {
+        changed(key, removed.kind());
       }
     }
   }
 
   /**
-   * Watches the Secrets the current objects reference, and waits for new ones to be listed. Runs on
-   * the executor, without the lock; the Secrets' events go through {@link #put} like any other (the
-   * caller publishes them with its update). A few rounds at most: references do not depend on
-   * Secrets, so the second round normally finds nothing to do.
+   * Watches the Secrets and ConfigMaps the current objects reference, and waits for new ones to be
+   * listed. Runs on the executor, without the lock; their events go through {@link #put} like any
+   * other (the caller publishes them with its update). A few rounds at most: references do not
+   * depend on Secrets or ConfigMaps, so the second round normally finds nothing to do.
    */
-  private void watchReferencedSecrets() {
+  private void watchReferenced() {
     try {
       for (int round = 0; round < 3; round++) {
         ResourceSnapshot snapshot;
         synchronized (lock) {
           snapshot = snapshotLocked();
         }
-        if (!secrets.update(secretReferences.of(snapshot))) {
+        if (!named.update(references.of(snapshot))) {
           return;
         }
       }
     } catch (RuntimeException e) {
-      // The update is published all the same, with the Secrets watched so far: a change that
+      // The update is published all the same, with the objects watched so far: a change that
       // cannot be published would hold back every later one.
-      LOG.error("finding the Secrets Gateways reference failed; watching the same ones", e);
+      LOG.error(
+          "finding the Secrets and ConfigMaps Gateways reference failed; watching the same ones",
+          e);
     }
   }
 
-  /** The Secrets watched now (each by name), sorted. */
-  public Set<ResourceKey> watchedSecrets() {
-    return secrets.watched();
+  /** The Secrets and ConfigMaps watched now (each by name), sorted. */
+  public Set<ResourceKey> watchedByName() {
+    return named.watched();
   }
 
   private void put(WatchedKind kind, HasMetadata raw) {
     HasMetadata normalized = normalizer.normalize(raw, kind);
     ResourceKey key = key(kind, raw);
-    if (kind == WatchedKind.SECRET && !secrets.watching(key)) {
+    if (kind.byName() && !named.watching(key)) {
       return; // a late event of an informer just stopped
     }
     synchronized (lock) {
@@ -340,10 +350,11 @@ public final class KubernetesProvider implements AutoCloseable, ObjectCache {
               .anyMatch(
                   k ->
                       !k.kind().equals("EndpointSlice")
-                          && !k.kind().equals(WatchedKind.SECRET.kind()));
+                          && WatchedKind.BY_NAME.stream()
+                              .noneMatch(n -> n.kind().equals(k.kind())));
     }
     if (referencesMayChange) {
-      watchReferencedSecrets();
+      watchReferenced();
     }
     synchronized (lock) {
       if (pending.isEmpty()) {
@@ -371,9 +382,10 @@ public final class KubernetesProvider implements AutoCloseable, ObjectCache {
           });
       synced = true;
     }
-    watchReferencedSecrets();
+    watchReferenced();
     synchronized (lock) {
-      // The Secrets' events were recorded as changes: they are in this first snapshot already.
+      // The Secrets' and ConfigMaps' events were recorded as changes: they are in this first
+      // snapshot already.
       pending.clear();
       update = new SnapshotUpdate(snapshotLocked(), Set.of(), true, false, System.nanoTime());
     }
@@ -402,8 +414,8 @@ public final class KubernetesProvider implements AutoCloseable, ObjectCache {
   /** The object as the informer holds it (not normalized: with status and resourceVersion). */
   @Override
   public Optional<HasMetadata> get(ResourceKey key) {
-    if (key.kind().equals(WatchedKind.SECRET.kind())) {
-      return secrets.get(key).map(HasMetadata.class::cast);
+    if (WatchedKind.byKind(key.kind()).filter(WatchedKind::byName).isPresent()) {
+      return named.get(key);
     }
     SharedIndexInformer<? extends HasMetadata> informer =
         WatchedKind.byKind(key.kind()).map(informers::get).orElse(null);
@@ -417,8 +429,8 @@ public final class KubernetesProvider implements AutoCloseable, ObjectCache {
   /** Every object of a kind as the informer holds it; empty when the kind is not watched. */
   @Override
   public List<HasMetadata> list(String kind) {
-    if (kind.equals(WatchedKind.SECRET.kind())) {
-      return List.copyOf(secrets.list());
+    if (WatchedKind.byKind(kind).filter(WatchedKind::byName).isPresent()) {
+      return List.copyOf(named.list(kind));
     }
     return WatchedKind.byKind(kind)
         .map(informers::get)
@@ -430,7 +442,7 @@ public final class KubernetesProvider implements AutoCloseable, ObjectCache {
   public void close() {
     closed = true;
     informers.values().forEach(SharedIndexInformer::close);
-    secrets.close();
+    named.close();
     executor.shutdownNow();
   }
 }

@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.TLSRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.UDPRoute;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * One kind the Kubernetes provider watches.
@@ -37,12 +38,18 @@ public record WatchedKind(
 
   /**
    * Secrets are not watched by kind: only those Gateways reference are watched, each by name (see
-   * {@link SecretWatches}), so that the controller needs no right to read every Secret.
+   * {@link NamedWatches}), so that the controller needs no right to read every Secret.
    */
   public static final WatchedKind SECRET = new WatchedKind(Secret.class, true, false, false);
 
+  /** ConfigMaps, like Secrets, are watched by name: those holding CA certificates referenced. */
+  public static final WatchedKind CONFIG_MAP = new WatchedKind(ConfigMap.class, true, false, false);
+
+  /** The kinds watched object by object, by name, as the translation references them. */
+  public static final List<WatchedKind> BY_NAME = List.of(SECRET, CONFIG_MAP);
+
   /**
-   * Every kind the translator reads that is watched cluster-wide (all but {@link #SECRET}). Add a
+   * Every kind the translator reads that is watched cluster-wide (all but {@link #BY_NAME}). Add a
    * kind here (and to the api module's SupportedKinds, which the file provider uses) and both
    * providers deliver it.
    */
@@ -62,7 +69,6 @@ public record WatchedKind(
           // Kubernetes core kinds.
           input(Namespace.class, true),
           input(Service.class, true),
-          input(ConfigMap.class, true),
           new WatchedKind(EndpointSlice.class, true, false, true),
           // Archway's own kinds (archway.dev/v1alpha1): their CRDs may not be installed.
           input(Backend.class, false),
@@ -93,11 +99,15 @@ public record WatchedKind(
     return Namespaced.class.isAssignableFrom(type);
   }
 
-  /** The watched kind with this name ({@link #SECRET} included). */
+  /** The watched kind with this name ({@link #BY_NAME} included). */
   public static Optional<WatchedKind> byKind(String kind) {
-    if (kind.equals(SECRET.kind())) {
-      return Optional.of(SECRET);
-    }
-    return ALL.stream().filter(k -> k.kind().equals(kind)).findFirst();
+    return Stream.concat(BY_NAME.stream(), ALL.stream())
+        .filter(k -> k.kind().equals(kind))
+        .findFirst();
+  }
+
+  /** Whether objects of this kind are watched one by one, by name ({@link #BY_NAME}). */
+  public boolean byName() {
+    return BY_NAME.contains(this);
   }
 }

@@ -9,6 +9,8 @@
  *       kind is one line.
  *   <li>{@link dev.archway.provider.kubernetes.KubernetesProvider}: informers, normalization,
  *       initial sync, debounce, and the endpoint-only classification used by the fast path.
+ *   <li>{@link dev.archway.provider.kubernetes.NamedWatches}: the Secrets and ConfigMaps a
+ *       translation references, each watched by name.
  *   <li>{@link dev.archway.provider.kubernetes.StatusWriter}: compare-then-write of statuses, with
  *       condition times stamped and other controllers' entries kept.
  *   <li>{@link dev.archway.provider.kubernetes.LeaderElection}: a {@code coordination.k8s.io}

@@ -1,7 +1,7 @@
 package dev.archway.provider.kubernetes;
 
 import dev.archway.api.snapshot.ResourceKey;
-import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -25,36 +25,38 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One informer per Secret that Gateways reference, each on that Secret alone: {@code
- * secrets().inNamespace(ns).withName(name)} lists and watches with the field selector {@code
+ * One informer per object of a kind watched by name ({@link WatchedKind#BY_NAME}: the Secrets and
+ * ConfigMaps a translation references), each on that object alone: {@code
+ * resources(type).inNamespace(ns).withName(name)} lists and watches with the field selector {@code
  * metadata.name=name}, which Kubernetes RBAC authorizes against a rule's {@code resourceNames}. So
- * the controller never lists or watches all Secrets, and an administrator can grant it exactly the
- * Secrets its Gateways use (deploy/README.md, "Secrets").
+ * the controller never lists or watches all Secrets or ConfigMaps, and an administrator can grant
+ * it exactly the objects its Gateways use (deploy/README.md, "Secrets and ConfigMaps").
  *
  * <p>Not thread-safe: {@link #update} runs on the provider's thread only. Events arrive on the
  * informers' threads and go to the handler the provider gives.
  */
-final class SecretWatches implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(SecretWatches.class);
+final class NamedWatches implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(NamedWatches.class);
 
-  /** How long a Secret that could not be listed (forbidden, say) is not asked for again. */
+  /** How long an object that could not be listed (forbidden, say) is not asked for again. */
   static final Duration RETRY_AFTER = Duration.ofSeconds(30);
 
   private final KubernetesClient client;
   private final Duration syncTimeout;
   private final Consumer<ResourceKey> onStop;
-  private final Function<ResourceKey, ResourceEventHandler<Secret>> handlers;
-  private final Map<ResourceKey, SharedIndexInformer<Secret>> informers = new ConcurrentHashMap<>();
+  private final Function<ResourceKey, ResourceEventHandler<HasMetadata>> handlers;
+  private final Map<ResourceKey, SharedIndexInformer<? extends HasMetadata>> informers =
+      new ConcurrentHashMap<>();
   private final Map<ResourceKey, Long> failedAtNanos = new HashMap<>();
 
   /**
-   * @param handlers the event handler of the informer of one Secret
-   * @param onStop called for a Secret no longer watched: it must leave the snapshot
+   * @param handlers the event handler of the informer of one object
+   * @param onStop called for an object no longer watched: it must leave the snapshot
    */
-  SecretWatches(
+  NamedWatches(
       KubernetesClient client,
       Duration syncTimeout,
-      Function<ResourceKey, ResourceEventHandler<Secret>> handlers,
+      Function<ResourceKey, ResourceEventHandler<HasMetadata>> handlers,
       Consumer<ResourceKey> onStop) {
     this.client = client;
     this.syncTimeout = syncTimeout;
@@ -62,16 +64,17 @@ final class SecretWatches implements AutoCloseable {
     this.onStop = onStop;
   }
 
-  /** The Secrets being watched. */
+  /** The objects being watched, sorted. */
   Set<ResourceKey> watched() {
     return new TreeSet<>(informers.keySet());
   }
 
   /**
-   * Watches exactly {@code wanted}: stops the informers of Secrets no longer wanted, starts one per
-   * new Secret and waits until each has listed (so that the caller's next snapshot holds it). A
-   * Secret that cannot be listed (RBAC forbids it) is logged and asked for again after {@link
-   * #RETRY_AFTER}; until then the translator finds no such Secret.
+   * Watches exactly {@code wanted} (keys of {@link WatchedKind#BY_NAME} kinds): stops the informers
+   * of objects no longer wanted, starts one per new object and waits until each has listed (so that
+   * the caller's next snapshot holds it). An object that cannot be listed (RBAC forbids it) is
+   * logged and asked for again after {@link #RETRY_AFTER}; until then the translator finds no such
+   * object.
    *
    * @return whether anything was started or stopped
    */
@@ -81,7 +84,7 @@ final class SecretWatches implements AutoCloseable {
       if (!wanted.contains(key)) {
         informers.remove(key).close();
         onStop.accept(key);
-        LOG.info("no longer watching {}: no Gateway references it", key);
+        LOG.info("no longer watching {}: no Gateway or policy references it", key);
         changed = true;
       }
     }
@@ -94,8 +97,7 @@ final class SecretWatches implements AutoCloseable {
           || (failedAt != null && now - failedAt < RETRY_AFTER.toNanos())) {
         continue;
       }
-      SharedIndexInformer<Secret> informer =
-          client.secrets().inNamespace(key.namespace()).withName(key.name()).runnableInformer(0);
+      SharedIndexInformer<HasMetadata> informer = informer(key);
       informer.addEventHandler(handlers.apply(key));
       informers.put(key, informer);
       started.put(key, informer.start().toCompletableFuture());
@@ -107,13 +109,14 @@ final class SecretWatches implements AutoCloseable {
           try {
             future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             failedAtNanos.remove(key);
-            LOG.info("watching {} (referenced by a Gateway)", key);
+            LOG.info("watching {} (referenced by a Gateway or policy)", key);
           } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             LOG.warn(
                 "cannot watch {} (does the controller's RBAC let it get, list and watch that"
-                    + " Secret?): {}; listeners using it report it not found, retrying in {} s",
+                    + " {}?): {}; what uses it reports it not found, retrying in {} s",
                 key,
+                key.kind(),
                 cause.toString(),
                 RETRY_AFTER.toSeconds());
             informers.remove(key).close();
@@ -126,24 +129,44 @@ final class SecretWatches implements AutoCloseable {
     return changed;
   }
 
-  /** Whether this Secret is watched (its events count). */
+  private SharedIndexInformer<HasMetadata> informer(ResourceKey key) {
+    WatchedKind kind =
+        WatchedKind.byKind(key.kind())
+            .filter(WatchedKind.BY_NAME::contains)
+            .orElseThrow(() -> new IllegalArgumentException(key + ": not a kind watched by name"));
+    @SuppressWarnings("unchecked")
+    Class<HasMetadata> type = (Class<HasMetadata>) kind.type();
+    return client
+        .resources(type)
+        .inNamespace(key.namespace())
+        .withName(key.name())
+        .runnableInformer(0);
+  }
+
+  /** Whether this object is watched (its events count). */
   boolean watching(ResourceKey key) {
     return informers.containsKey(key);
   }
 
-  /** The Secret as its informer holds it, if watched and present. */
-  Optional<Secret> get(ResourceKey key) {
-    SharedIndexInformer<Secret> informer = informers.get(key);
+  /** The object as its informer holds it, if watched and present. */
+  Optional<HasMetadata> get(ResourceKey key) {
+    SharedIndexInformer<? extends HasMetadata> informer = informers.get(key);
     return informer == null
         ? Optional.empty()
-        : Optional.ofNullable(informer.getStore().getByKey(key.namespace() + "/" + key.name()));
+        : Optional.<HasMetadata>ofNullable(
+            informer.getStore().getByKey(key.namespace() + "/" + key.name()));
   }
 
-  /** Every watched Secret present, as the informers hold them. */
-  List<Secret> list() {
-    List<Secret> secrets = new ArrayList<>();
-    informers.values().forEach(i -> secrets.addAll(i.getStore().list()));
-    return secrets;
+  /** Every watched object of a kind that is present, as the informers hold them. */
+  List<HasMetadata> list(String kind) {
+    List<HasMetadata> objects = new ArrayList<>();
+    informers.forEach(
+        (key, informer) -> {
+          if (key.kind().equals(kind)) {
+            objects.addAll(informer.getStore().list());
+          }
+        });
+    return objects;
   }
 
   @Override
