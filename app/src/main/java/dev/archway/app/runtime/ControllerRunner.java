@@ -14,7 +14,6 @@ import dev.archway.infra.ProxyModel;
 import dev.archway.infra.ProxyResources;
 import dev.archway.infra.ProxySettings;
 import dev.archway.ir.DataPlaneConfig;
-import dev.archway.ir.Destination;
 import dev.archway.ir.GatewayIr;
 import dev.archway.provider.kubernetes.Debounce;
 import dev.archway.provider.kubernetes.KubernetesProvider;
@@ -27,7 +26,6 @@ import dev.archway.translator.TranslationResult;
 import dev.archway.translator.Translator;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
@@ -35,13 +33,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,15 +50,23 @@ import org.slf4j.LoggerFactory;
  * {@code status.addresses}); the statuses go to the admin API's {@link StatusStore} and, on the
  * leader only, to the API server through the {@link StatusWriter}.
  *
+ * <p><b>Only relevant changes are translated.</b> The informers watch whole kinds cluster-wide, so
+ * most changes concern other controllers' Gateways and routes, or objects no route uses. {@link
+ * Relevance} judges each update against what the last translation read: a change none of those
+ * inputs saw (another class's Gateway, a route whose parentRefs name no Archway Gateway or
+ * ListenerSet, a Service or Namespace the translation did not look up) is not translated and writes
+ * no status; the admin API's view is republished, since it lists every object. The new snapshot is
+ * what the next translation reads.
+ *
  * <p><b>Endpoint fast path.</b> A burst of EndpointSlice-only changes is published after a shorter
  * holdoff. If none of the slices belongs to a Service the running configuration sends traffic to,
- * nothing is done at all (the new snapshot is used by the next translation). Otherwise nothing is
- * translated: {@link Translator#refreshEndpoints} reads the endpoints of the configuration in force
- * again, and the result goes to the data plane (host infrastructure) or to config sync, which sends
- * proxies an endpoint delta. Routes, listeners and statuses cannot depend on endpoints, so the
- * statuses stay as they are. The time from the informer seeing the change to the data plane serving
- * it is logged ({@link #lastEndpointLatency()}); {@link #translations()} counts full translations,
- * which the fast path does not add to.
+ * nothing is done at all. Otherwise nothing is translated: {@link Translator#refreshEndpoints}
+ * reads the endpoints of the configuration in force again, and the result goes to the data plane
+ * (host infrastructure) or to config sync, which sends proxies an endpoint delta. Routes, listeners
+ * and statuses cannot depend on endpoints, so the statuses stay as they are. The same holds for a
+ * burst whose other changes are not relevant. The time from the informer seeing the change to the
+ * data plane serving it is logged ({@link #lastEndpointLatency()}); {@link #translations()} counts
+ * full translations, which neither the fast path nor an irrelevant change adds to.
  *
  * <p>Every replica serves traffic with its own data plane; only the leader writes statuses.
  *
@@ -77,7 +83,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ControllerRunner implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ControllerRunner.class);
-  private static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
 
   /**
    * How the controller runs.
@@ -134,6 +139,8 @@ public final class ControllerRunner implements AutoCloseable {
   private ResourceSnapshot current = ResourceSnapshot.EMPTY;
   private DataPlaneConfig applied = DataPlaneConfig.EMPTY;
   private TranslationResult lastResult; // what statuses were last published from
+  private TranslationResult lastTranslated; // what the last translation read
+  private Set<ResourceKey> proxyServices = Set.of(); // read for addresses (Kubernetes infra)
   private RuntimeFacts facts = RuntimeFacts.NONE;
   private volatile boolean serving;
   private volatile Duration lastEndpointLatency;
@@ -301,7 +308,8 @@ public final class ControllerRunner implements AutoCloseable {
 
   /**
    * Full translations of a snapshot made so far (each {@link Translator#translate} call, the
-   * re-translations for runtime facts included); the endpoint fast path makes none.
+   * re-translations for runtime facts included); the endpoint fast path makes none, nor does a
+   * change no translation depends on ({@link Relevance}).
    */
   public long translations() {
     return translations.get();
@@ -309,24 +317,31 @@ public final class ControllerRunner implements AutoCloseable {
 
   private TranslationResult translate(ResourceSnapshot snapshot, Instant now) {
     translations.incrementAndGet();
-    return Translator.translate(
-        snapshot,
-        facts.withNow(now),
-        proxy == null ? GatewayRuntime.HOST : GatewayRuntime.KUBERNETES);
+    lastTranslated =
+        Translator.translate(
+            snapshot,
+            facts.withNow(now),
+            proxy == null ? GatewayRuntime.HOST : GatewayRuntime.KUBERNETES);
+    return lastTranslated;
   }
 
   private synchronized void changed(SnapshotUpdate update) {
     ResourceSnapshot previous = current;
     current = update.snapshot();
-    if (update.endpointsOnly() && lastResult != null) {
-      if (!touchesDestinations(update, previous)) {
-        LOG.debug("EndpointSlice changes of Services no route uses: {}", update.changed());
-        return;
-      }
-      refreshEndpoints(update);
+    if (update.initial() || lastResult == null) {
+      apply(current, update);
       return;
     }
-    apply(current, update);
+    switch (new Relevance(lastTranslated, proxyServices).of(update, previous, applied)) {
+      case TRANSLATE -> apply(current, update);
+      case ENDPOINTS -> refreshEndpoints(update);
+      case NOTHING -> {
+        LOG.debug("changes no Archway Gateway depends on: {}", update.changed());
+        if (!update.endpointsOnly()) {
+          statuses.publish(current, lastResult, clock.instant()); // the view lists every object
+        }
+      }
+    }
   }
 
   /**
@@ -351,32 +366,6 @@ public final class ControllerRunner implements AutoCloseable {
     }
     recordEndpointLatency(update);
     statuses.publish(current, lastResult, clock.instant());
-  }
-
-  /** Whether a changed slice belongs to a Service that a destination in force sends traffic to. */
-  private boolean touchesDestinations(SnapshotUpdate update, ResourceSnapshot previous) {
-    Set<String> services =
-        applied.destinations().stream()
-            .map(Destination::name)
-            .filter(n -> n.startsWith("service/"))
-            .map(n -> n.substring(0, n.lastIndexOf('/')))
-            .collect(Collectors.toSet());
-    for (ResourceKey key : update.changed()) {
-      EndpointSlice slice =
-          update
-              .snapshot()
-              .find(EndpointSlice.class, key.namespace(), key.name())
-              .or(() -> previous.find(EndpointSlice.class, key.namespace(), key.name()))
-              .orElse(null);
-      String service =
-          slice == null || slice.getMetadata().getLabels() == null
-              ? null
-              : slice.getMetadata().getLabels().get(SERVICE_NAME_LABEL);
-      if (service == null || services.contains("service/" + key.namespace() + "/" + service)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Proxy objects created or changed by this replica (Kubernetes infrastructure). */
@@ -435,6 +424,7 @@ public final class ControllerRunner implements AutoCloseable {
     List<ProxyResources> desired = new ArrayList<>();
     List<ProxyCertificates.Target> tls = new ArrayList<>();
     Map<String, List<String>> addresses = new HashMap<>();
+    Set<ResourceKey> servicesRead = new HashSet<>();
     for (GatewayIr gateway : result.config().gateways()) {
       String[] parts = gateway.name().split("/", 3);
       Optional<Gateway> source = snapshot.find(Gateway.class, parts[1], parts[2]);
@@ -452,12 +442,14 @@ public final class ControllerRunner implements AutoCloseable {
               source.get().getMetadata().getUid(),
               ProxyModel.tlsSecretName(parts[2]),
               resources.deployment().getSpec().getSelector().getMatchLabels()));
+      servicesRead.add(new ResourceKey("Service", resources.namespace(), resources.name()));
       snapshot
           .find(Service.class, resources.namespace(), resources.name())
           .map(service -> ProxyModel.addresses(service, externalIps))
           .filter(a -> !a.isEmpty())
           .ifPresent(a -> addresses.put(resources.gateway(), a));
     }
+    proxyServices = Set.copyOf(servicesRead);
     RuntimeFacts observed = new RuntimeFacts(Map.of(), addresses, statics.errors(), null);
     if (sync != null) {
       sync.publish(result.config());

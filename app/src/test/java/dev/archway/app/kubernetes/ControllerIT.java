@@ -7,13 +7,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.archway.api.v1alpha1.ArchwayApi;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatusAddress;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -374,5 +379,254 @@ class ControllerIT {
             () -> harness.get(address, LISTENER_PORT, "/good"),
             r -> r.equals(Optional.of("echo-a")));
     assertThat(harness.get(address, LISTENER_PORT, "/bad")).contains("status 500");
+  }
+
+  /**
+   * Only changes an Archway Gateway depends on are translated: another controller's Gateway and
+   * route, a Service and a Namespace nothing looked up, and a ConfigMap nobody references make no
+   * translation and no status write (the admin view shows them, so the controller did see them),
+   * while creating a Service a route was missing, changing a Service a route uses, and labelling a
+   * Namespace an allowedRoutes selector reads each make one, with the statuses and traffic they
+   * call for.
+   */
+  @Test
+  void translatesOnlyChangesArchwaysGatewaysDependOn() {
+    String foreignClass = "other-" + id;
+    String teams = ns + "-b";
+    String bystander = ns + "-c";
+    String label = "team-" + id;
+    client.resource(Fixtures.gatewayClass(foreignClass, "example.com/other-controller")).create();
+    Fixtures.namespace(client, teams);
+    try {
+      client.resource(Fixtures.service(ns, "echo")).create();
+      client.resource(Fixtures.slice(ns, "echo", NetnsEcho.ADDRESS, echo.port())).create();
+      client.resource(Fixtures.service(teams, "echo")).create();
+      client.resource(Fixtures.slice(teams, "echo", NetnsEcho.ADDRESS, echo.port())).create();
+      // The web route's first rule names a Service that does not exist yet; the team route is in
+      // a namespace the selected listener's selector does not match yet.
+      String manifests =
+          """
+          apiVersion: gateway.networking.k8s.io/v1
+          kind: Gateway
+          metadata: {name: gw, namespace: %1$s}
+          spec:
+            gatewayClassName: %2$s
+            listeners:
+            - {name: http, port: %3$d, protocol: HTTP}
+            - name: selected
+              port: %4$d
+              protocol: HTTP
+              allowedRoutes:
+                namespaces:
+                  from: Selector
+                  selector: {matchLabels: {%5$s: allowed}}
+          ---
+          apiVersion: gateway.networking.k8s.io/v1
+          kind: HTTPRoute
+          metadata: {name: web, namespace: %1$s}
+          spec:
+            parentRefs: [{name: gw, sectionName: http}]
+            rules:
+            - matches: [{path: {type: PathPrefix, value: /later}}]
+              backendRefs: [{name: later, port: 8080}]
+            - backendRefs: [{name: echo, port: 8080}]
+          ---
+          apiVersion: gateway.networking.k8s.io/v1
+          kind: HTTPRoute
+          metadata: {name: team, namespace: %6$s}
+          spec:
+            parentRefs: [{name: gw, namespace: %1$s, sectionName: selected}]
+            rules:
+            - backendRefs: [{name: echo, port: 8080}]
+          """
+              .formatted(ns, className, LISTENER_PORT, LISTENER_PORT + 1, label, teams);
+      client
+          .load(new ByteArrayInputStream(manifests.getBytes(StandardCharsets.UTF_8)))
+          .items()
+          .forEach(o -> client.resource(o).create());
+
+      ControllerHarness.Replica replica =
+          harness.start(client, "127.0.1.101-127.0.1.120", "lease-" + id, "a");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                HTTPRoute web = route("web");
+                HTTPRoute team = teamRoute(teams);
+                return parentCondition(web, "ResolvedRefs", "False", "BackendNotFound")
+                    && parentCondition(team, "Accepted", "False", "NotAllowedByListeners");
+              });
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  gateway("gw").getStatus() != null
+                      && currentTrue(
+                          gateway("gw").getStatus().getConditions(), "Programmed", gateway("gw")));
+      String address = replica.runner().addressOf(ns, "gw");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> harness.get(address, LISTENER_PORT, "/hello"),
+              r -> r.equals(Optional.of("echo-a")));
+      assertThat(harness.get(address, LISTENER_PORT, "/later")).contains("status 500");
+      assertThat(harness.get(address, LISTENER_PORT + 1, "/")).contains("status 404");
+
+      Fixtures.awaitQuiet(client, replica.statuses());
+      long translations = replica.runner().translations();
+      long writes = replica.runner().statusWrites();
+
+      // Not relevant: each change is awaited in the admin view (every object the controller
+      // holds), then no translation may have happened.
+      client
+          .resource(
+              new ConfigMapBuilder()
+                  .withNewMetadata()
+                  .withNamespace(ns)
+                  .withName("unrelated")
+                  .endMetadata()
+                  .build())
+          .create();
+      client.resource(Fixtures.gateway(ns, "theirs", foreignClass)).create();
+      awaitInView(replica, "Gateway", ns, "theirs", "");
+      client.resource(Fixtures.route(ns, "their-route", "/", "echo", "theirs")).create();
+      awaitInView(replica, "HTTPRoute", ns, "their-route", "");
+      client
+          .resources(Gateway.class)
+          .inNamespace(ns)
+          .withName("theirs")
+          .edit(g -> relabelled(g, "changed"));
+      awaitInView(replica, "Gateway", ns, "theirs", "changed");
+      client
+          .resources(HTTPRoute.class)
+          .inNamespace(ns)
+          .withName("their-route")
+          .edit(r -> relabelled(r, "changed"));
+      awaitInView(replica, "HTTPRoute", ns, "their-route", "changed");
+      client.resource(Fixtures.service(ns, "unrelated")).create();
+      awaitInView(replica, "Service", ns, "unrelated", "");
+      Fixtures.namespace(client, bystander);
+      client.namespaces().withName(bystander).edit(n -> relabelled(n, "changed"));
+      awaitInView(replica, "Namespace", "", bystander, "changed");
+      assertThat(replica.runner().translations()).isEqualTo(translations);
+      assertThat(replica.runner().statusWrites()).isEqualTo(writes);
+      // Their Gateway keeps the status the API server defaults (Pending) and ours has no entry.
+      assertThat(gateway("theirs").getStatus().getConditions())
+          .allMatch(c -> c.getReason().equals("Pending"));
+      assertThat(parent(route("their-route"), "theirs", ArchwayApi.CONTROLLER_NAME)).isEmpty();
+
+      // Relevant: the Service the route was missing appears.
+      client.resource(Fixtures.service(ns, "later")).create();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> parentCondition(route("web"), "ResolvedRefs", "True", "ResolvedRefs"));
+      assertThat(replica.runner().translations()).isGreaterThan(translations);
+      client.resource(Fixtures.slice(ns, "later", NetnsEcho.ADDRESS, echo.port())).create();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> harness.get(address, LISTENER_PORT, "/later"),
+              r -> r.equals(Optional.of("echo-a")));
+
+      // Relevant: a Service a route uses changes (its port no longer the one referenced).
+      translations = replica.runner().translations();
+      client
+          .services()
+          .inNamespace(ns)
+          .withName("later")
+          .edit(
+              svc -> {
+                svc.getSpec().getPorts().get(0).setPort(9090);
+                return svc;
+              });
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> parentCondition(route("web"), "ResolvedRefs", "False", "BackendNotFound"));
+      assertThat(replica.runner().translations()).isGreaterThan(translations);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> harness.get(address, LISTENER_PORT, "/later"),
+              r -> r.equals(Optional.of("status 500")));
+
+      // Relevant: the route's namespace gets the label the listener selects.
+      translations = replica.runner().translations();
+      client
+          .namespaces()
+          .withName(teams)
+          .edit(
+              n -> {
+                n.getMetadata().getLabels().put(label, "allowed");
+                return n;
+              });
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> parentCondition(teamRoute(teams), "Accepted", "True", "Accepted"));
+      assertThat(replica.runner().translations()).isGreaterThan(translations);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> harness.get(address, LISTENER_PORT + 1, "/"),
+              r -> r.equals(Optional.of("echo-a")));
+    } finally {
+      client.resources(GatewayClass.class).withName(foreignClass).delete();
+      client.namespaces().withName(teams).delete();
+      client.namespaces().withName(bystander).delete();
+    }
+  }
+
+  private HTTPRoute teamRoute(String namespace) {
+    return client.resources(HTTPRoute.class).inNamespace(namespace).withName("team").get();
+  }
+
+  /** Whether the route's parent entry of Archway's has this condition, at its generation. */
+  private static boolean parentCondition(
+      HTTPRoute route, String type, String status, String reason) {
+    return route.getStatus() != null
+        && route.getStatus().getParents().stream()
+            .filter(p -> p.getControllerName().equals(ArchwayApi.CONTROLLER_NAME))
+            .flatMap(p -> p.getConditions().stream())
+            .anyMatch(
+                c ->
+                    c.getType().equals(type)
+                        && c.getStatus().equals(status)
+                        && c.getReason().equals(reason)
+                        && c.getObservedGeneration().equals(route.getMetadata().getGeneration()));
+  }
+
+  /** The object with label {@code test=value} added. */
+  private static <T extends HasMetadata> T relabelled(T object, String value) {
+    if (object.getMetadata().getLabels() == null) {
+      object.getMetadata().setLabels(new HashMap<>());
+    }
+    object.getMetadata().getLabels().put("test", value);
+    return object;
+  }
+
+  /**
+   * Waits until the replica's admin view lists the object, with label {@code test=value} unless
+   * {@code value} is empty: the controller has handled the change.
+   */
+  private static void awaitInView(
+      ControllerHarness.Replica replica, String kind, String namespace, String name, String value) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                replica.statuses().view().resources().stream()
+                    .anyMatch(
+                        r ->
+                            r.path("kind").asString().equals(kind)
+                                && r.path("metadata")
+                                    .path("namespace")
+                                    .asString("")
+                                    .equals(namespace)
+                                && r.path("metadata").path("name").asString().equals(name)
+                                && (value.isEmpty()
+                                    || r.path("metadata")
+                                        .path("labels")
+                                        .path("test")
+                                        .asString("")
+                                        .equals(value))));
   }
 }
