@@ -61,6 +61,11 @@ public record DataPlaneOptions(
         workers, connectTimeout, drainTimeout, upstreamIdleTimeout, nativeTransport, edgeLimits);
   }
 
+  public DataPlaneOptions withUpstreamIdleTimeout(Duration upstreamIdleTimeout) {
+    return new DataPlaneOptions(
+        workers, connectTimeout, drainTimeout, upstreamIdleTimeout, nativeTransport, edgeLimits);
+  }
+
   public DataPlaneOptions withNativeTransport(boolean nativeTransport) {
     return new DataPlaneOptions(
         workers, connectTimeout, drainTimeout, upstreamIdleTimeout, nativeTransport, edgeLimits);
