@@ -5,14 +5,16 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The pipeline of an upstream connection: {@code SslHandler} when the destination has TLS, then
- * either HTTP/1.1 (client codec, idle timer, {@link UpstreamHandler}) or HTTP/2 (frame codec,
- * multiplexer, idle timer, {@link Http2Upstream.ParentHandler}; streams get their own pipeline).
+ * either HTTP/1.1 (client codec, idle timer, {@link UpstreamHandler}) or HTTP/2 (flush
+ * consolidation, frame codec, multiplexer, idle timer, {@link Http2Upstream.ParentHandler}; streams
+ * get their own pipeline).
  */
 final class UpstreamInitializer extends ChannelInitializer<Channel> {
   private final UpstreamPool pool;
@@ -36,7 +38,10 @@ final class UpstreamInitializer extends ChannelInitializer<Channel> {
     IdleStateHandler idle =
         new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS);
     if (http2) {
+      // Requests of many client streams share this connection: their flushes are gathered into
+      // one write per event-loop turn, as on the client side (ServerPipelines).
       ch.pipeline()
+          .addLast(new FlushConsolidationHandler(ServerPipelines.FLUSHES_BEFORE_WRITE, true))
           .addLast(Http2FrameCodecBuilder.forClient().validateHeaders(true).build())
           .addLast(new Http2MultiplexHandler(new Http2Upstream.RefuseInbound()))
           .addLast(idle)
