@@ -15,6 +15,7 @@ import http.client
 import json
 import os
 import re
+import shlex
 import shutil
 import signal
 import socket
@@ -546,6 +547,8 @@ class Bench:
         env = None
         if target == "archway" and self.args.archway_java_opts:
             env = dict(os.environ, ARCHWAY_JAVA_OPTS=self.args.archway_java_opts)
+        if target == "archway" and self.args.archway_args:
+            argv = argv + shlex.split(self.args.archway_args)
         t0 = time.time()
         proc = self.procs.start(target, argv, log, pcpu, env)
         limit = 60 + routes * 0.02
@@ -1007,6 +1010,8 @@ def main():
     ap.add_argument("--no-pin", action="store_true")
     ap.add_argument("--out", required=True)
     ap.add_argument("--archway-java-opts", default=os.environ.get("ARCHWAY_JAVA_OPTS", ""))
+    ap.add_argument("--archway-args", default="",
+                    help="extra arguments for `archway run`, e.g. --busy-poll")
     args = ap.parse_args()
     if args.quick:
         args.rounds = args.rounds or 2
@@ -1024,6 +1029,12 @@ def main():
     for t in args.targets:
         if t not in ALL_TARGETS:
             ap.error("--targets: %s (expected some of %s)" % (t, ",".join(ALL_TARGETS)))
+    peers = [t for t in args.targets if t in ("envoy", "nginx", "haproxy")]
+    if "--busy-poll" in shlex.split(args.archway_args) and peers:
+        # Every target of a scenario stays up while the others are measured, pinned to the same
+        # CPUs: a busy-polling Archway would take the CPU from the peer being measured.
+        ap.error("--archway-args=--busy-poll keeps Archway's CPUs busy while %s are measured on "
+                 "them; compare with --targets archway,direct" % ",".join(peers))
     names = [s for s in args.scenarios.split(",") if s]
     for s in names:
         if s not in SCENARIOS:
@@ -1052,7 +1063,7 @@ def main():
                 cpu_model=model, cpus=ncpu, kernel=kernel, rounds=args.rounds,
                 duration=args.duration, warmup=args.warmup, workers=workers,
                 scenarios=names, targets=args.targets, quick=args.quick,
-                archway_java_opts=args.archway_java_opts,
+                archway_java_opts=args.archway_java_opts, archway_args=args.archway_args,
                 pinning=("proxy on CPU %s, backend on CPU %s, load on CPU %s at %d worker(s)"
                          % (p, b, l, workers[0])) if p else "none",
                 loadavg_start=open("/proc/loadavg").read().split()[0:3],

@@ -4,7 +4,6 @@ import dev.archway.app.sync.Backoff;
 import dev.archway.app.sync.ProxyAdmin;
 import dev.archway.app.sync.SyncClient;
 import dev.archway.dataplane.DataPlane;
-import dev.archway.dataplane.DataPlaneOptions;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -13,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -80,12 +80,7 @@ final class ProxyCommand implements Callable<Integer> {
               + " (default: ${DEFAULT-VALUE}).")
   String healthAddress;
 
-  @Option(
-      names = "--workers",
-      defaultValue = "0",
-      paramLabel = "N",
-      description = "Event loop threads for traffic (default: one per core).")
-  int workers;
+  @Mixin DataPlaneFlags dataPlaneFlags;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -94,11 +89,7 @@ final class ProxyCommand implements Callable<Integer> {
       return 2;
     }
     String proxyName = name != null ? name : hostName();
-    DataPlane dataPlane =
-        DataPlane.start(
-            workers > 0
-                ? DataPlaneOptions.defaults().withWorkers(workers)
-                : DataPlaneOptions.defaults());
+    DataPlane dataPlane = dataPlaneFlags.start();
     SyncClient client =
         SyncClient.start(
             new SyncClient.Settings(

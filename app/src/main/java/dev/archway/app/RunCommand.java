@@ -6,7 +6,6 @@ import dev.archway.app.admin.AdminServer;
 import dev.archway.app.runtime.StandaloneRunner;
 import dev.archway.app.runtime.StatusStore;
 import dev.archway.dataplane.DataPlane;
-import dev.archway.dataplane.DataPlaneOptions;
 import dev.archway.provider.file.FileProvider;
 import java.io.IOException;
 import java.time.Clock;
@@ -50,12 +49,7 @@ final class RunCommand implements Callable<Integer> {
       description = "Where the admin API listens (default: ${DEFAULT-VALUE}).")
   String adminAddress;
 
-  @Option(
-      names = "--workers",
-      defaultValue = "0",
-      paramLabel = "N",
-      description = "Event loop threads for traffic (default: one per core).")
-  int workers;
+  @Mixin DataPlaneFlags dataPlaneFlags;
 
   @Option(
       names = "--drain-delay",
@@ -70,11 +64,7 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException, InterruptedException {
     StatusStore statuses = new StatusStore();
-    DataPlane dataPlane =
-        DataPlane.start(
-            workers > 0
-                ? DataPlaneOptions.defaults().withWorkers(workers)
-                : DataPlaneOptions.defaults());
+    DataPlane dataPlane = dataPlaneFlags.start();
     StandaloneRunner runner = new StandaloneRunner(dataPlane, statuses, Clock.systemUTC());
     AdminServer admin;
     try {

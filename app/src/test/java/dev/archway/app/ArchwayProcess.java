@@ -118,6 +118,10 @@ final class ArchwayProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  long pid() {
+    return process.pid();
+  }
+
   /** Sends SIGTERM and waits for the process to exit; returns its exit code. */
   int stop() throws InterruptedException {
     process.destroy();

@@ -49,7 +49,8 @@ public final class DataPlane implements AutoCloseable {
 
   private DataPlane(DataPlaneOptions options) {
     this.options = options;
-    this.transport = options.nativeTransport() ? Transport.best() : Transport.nio();
+    this.transport =
+        options.nativeTransport() ? Transport.best(options.busyPoll()) : Transport.nio();
     this.workers =
         new MultiThreadIoEventLoopGroup(
             options.workers(),
@@ -74,6 +75,11 @@ public final class DataPlane implements AutoCloseable {
   /** Starts the event loops; nothing listens until {@link #apply} is called. */
   public static DataPlane start(DataPlaneOptions options) {
     return new DataPlane(options);
+  }
+
+  /** How this data plane was started. */
+  public DataPlaneOptions options() {
+    return options;
   }
 
   /** The socket implementation in use: {@code epoll} or {@code nio}. */

@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param upstreamIdleTimeout how long an unused upstream connection stays pooled
  * @param nativeTransport use epoll when the native library loads (NIO otherwise)
  * @param edgeLimits limits and timeouts that protect listeners from clients
+ * @param busyPoll event loops poll without sleeping ({@link
+ *     dev.archway.dataplane.proxy.Transport#best(boolean)}): for workers with CPUs of their own
  */
 public record DataPlaneOptions(
     int workers,
@@ -21,7 +23,8 @@ public record DataPlaneOptions(
     Duration drainTimeout,
     Duration upstreamIdleTimeout,
     boolean nativeTransport,
-    EdgeLimits edgeLimits) {
+    EdgeLimits edgeLimits,
+    boolean busyPoll) {
   public DataPlaneOptions {
     if (workers < 1) {
       throw new IllegalArgumentException("workers: " + workers + " (expected: >= 1)");
@@ -34,7 +37,7 @@ public record DataPlaneOptions(
 
   /**
    * One worker per available processor, 5 s connect, 10 s drain, 60 s idle, epoll if possible,
-   * {@link EdgeLimits#defaults()}.
+   * {@link EdgeLimits#defaults()}, event loops that sleep while there is nothing to do.
    */
   public static DataPlaneOptions defaults() {
     return new DataPlaneOptions(
@@ -43,36 +46,84 @@ public record DataPlaneOptions(
         Duration.ofSeconds(10),
         Duration.ofSeconds(60),
         true,
-        EdgeLimits.defaults());
+        EdgeLimits.defaults(),
+        false);
   }
 
   public DataPlaneOptions withWorkers(int workers) {
     return new DataPlaneOptions(
-        workers, connectTimeout, drainTimeout, upstreamIdleTimeout, nativeTransport, edgeLimits);
+        workers,
+        connectTimeout,
+        drainTimeout,
+        upstreamIdleTimeout,
+        nativeTransport,
+        edgeLimits,
+        busyPoll);
   }
 
   public DataPlaneOptions withDrainTimeout(Duration drainTimeout) {
     return new DataPlaneOptions(
-        workers, connectTimeout, drainTimeout, upstreamIdleTimeout, nativeTransport, edgeLimits);
+        workers,
+        connectTimeout,
+        drainTimeout,
+        upstreamIdleTimeout,
+        nativeTransport,
+        edgeLimits,
+        busyPoll);
   }
 
   public DataPlaneOptions withConnectTimeout(Duration connectTimeout) {
     return new DataPlaneOptions(
-        workers, connectTimeout, drainTimeout, upstreamIdleTimeout, nativeTransport, edgeLimits);
+        workers,
+        connectTimeout,
+        drainTimeout,
+        upstreamIdleTimeout,
+        nativeTransport,
+        edgeLimits,
+        busyPoll);
   }
 
   public DataPlaneOptions withUpstreamIdleTimeout(Duration upstreamIdleTimeout) {
     return new DataPlaneOptions(
-        workers, connectTimeout, drainTimeout, upstreamIdleTimeout, nativeTransport, edgeLimits);
+        workers,
+        connectTimeout,
+        drainTimeout,
+        upstreamIdleTimeout,
+        nativeTransport,
+        edgeLimits,
+        busyPoll);
+  }
+
+  public DataPlaneOptions withBusyPoll(boolean busyPoll) {
+    return new DataPlaneOptions(
+        workers,
+        connectTimeout,
+        drainTimeout,
+        upstreamIdleTimeout,
+        nativeTransport,
+        edgeLimits,
+        busyPoll);
   }
 
   public DataPlaneOptions withNativeTransport(boolean nativeTransport) {
     return new DataPlaneOptions(
-        workers, connectTimeout, drainTimeout, upstreamIdleTimeout, nativeTransport, edgeLimits);
+        workers,
+        connectTimeout,
+        drainTimeout,
+        upstreamIdleTimeout,
+        nativeTransport,
+        edgeLimits,
+        busyPoll);
   }
 
   public DataPlaneOptions withEdgeLimits(EdgeLimits edgeLimits) {
     return new DataPlaneOptions(
-        workers, connectTimeout, drainTimeout, upstreamIdleTimeout, nativeTransport, edgeLimits);
+        workers,
+        connectTimeout,
+        drainTimeout,
+        upstreamIdleTimeout,
+        nativeTransport,
+        edgeLimits,
+        busyPoll);
   }
 }
