@@ -3,6 +3,7 @@ package dev.archway.dataplane;
 import dev.archway.dataplane.proxy.EdgeLimits;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * How a {@link DataPlane} runs.
@@ -51,79 +52,65 @@ public record DataPlaneOptions(
   }
 
   public DataPlaneOptions withWorkers(int workers) {
-    return new DataPlaneOptions(
-        workers,
-        connectTimeout,
-        drainTimeout,
-        upstreamIdleTimeout,
-        nativeTransport,
-        edgeLimits,
-        busyPoll);
+    return with(o -> o.workers = workers);
   }
 
   public DataPlaneOptions withDrainTimeout(Duration drainTimeout) {
-    return new DataPlaneOptions(
-        workers,
-        connectTimeout,
-        drainTimeout,
-        upstreamIdleTimeout,
-        nativeTransport,
-        edgeLimits,
-        busyPoll);
+    return with(o -> o.drainTimeout = drainTimeout);
   }
 
   public DataPlaneOptions withConnectTimeout(Duration connectTimeout) {
-    return new DataPlaneOptions(
-        workers,
-        connectTimeout,
-        drainTimeout,
-        upstreamIdleTimeout,
-        nativeTransport,
-        edgeLimits,
-        busyPoll);
+    return with(o -> o.connectTimeout = connectTimeout);
   }
 
   public DataPlaneOptions withUpstreamIdleTimeout(Duration upstreamIdleTimeout) {
-    return new DataPlaneOptions(
-        workers,
-        connectTimeout,
-        drainTimeout,
-        upstreamIdleTimeout,
-        nativeTransport,
-        edgeLimits,
-        busyPoll);
+    return with(o -> o.upstreamIdleTimeout = upstreamIdleTimeout);
   }
 
   public DataPlaneOptions withBusyPoll(boolean busyPoll) {
-    return new DataPlaneOptions(
-        workers,
-        connectTimeout,
-        drainTimeout,
-        upstreamIdleTimeout,
-        nativeTransport,
-        edgeLimits,
-        busyPoll);
+    return with(o -> o.busyPoll = busyPoll);
   }
 
   public DataPlaneOptions withNativeTransport(boolean nativeTransport) {
-    return new DataPlaneOptions(
-        workers,
-        connectTimeout,
-        drainTimeout,
-        upstreamIdleTimeout,
-        nativeTransport,
-        edgeLimits,
-        busyPoll);
+    return with(o -> o.nativeTransport = nativeTransport);
   }
 
   public DataPlaneOptions withEdgeLimits(EdgeLimits edgeLimits) {
+    return with(o -> o.edgeLimits = edgeLimits);
+  }
+
+  /** A copy with one change, checked by the constructor like any other. */
+  private DataPlaneOptions with(Consumer<Draft> change) {
+    Draft draft = new Draft(this);
+    change.accept(draft);
     return new DataPlaneOptions(
-        workers,
-        connectTimeout,
-        drainTimeout,
-        upstreamIdleTimeout,
-        nativeTransport,
-        edgeLimits,
-        busyPoll);
+        draft.workers,
+        draft.connectTimeout,
+        draft.drainTimeout,
+        draft.upstreamIdleTimeout,
+        draft.nativeTransport,
+        draft.edgeLimits,
+        draft.busyPoll);
+  }
+
+  /** The components of an options value being changed. */
+  private static final class Draft {
+    int workers;
+    Duration connectTimeout;
+    Duration drainTimeout;
+    Duration upstreamIdleTimeout;
+    boolean nativeTransport;
+    EdgeLimits edgeLimits;
+    boolean busyPoll;
+
+    Draft(DataPlaneOptions from) {
+      workers = from.workers;
+      connectTimeout = from.connectTimeout;
+      drainTimeout = from.drainTimeout;
+      upstreamIdleTimeout = from.upstreamIdleTimeout;
+      nativeTransport = from.nativeTransport;
+      edgeLimits = from.edgeLimits;
+      busyPoll = from.busyPoll;
+    }
   }
 }
