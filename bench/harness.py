@@ -1033,7 +1033,7 @@ def main():
     if "--busy-poll" in shlex.split(args.archway_args) and peers:
         # Every target of a scenario stays up while the others are measured, pinned to the same
         # CPUs: a busy-polling Archway would take the CPU from the peer being measured.
-        ap.error("--archway-args=--busy-poll keeps Archway's CPUs busy while %s are measured on "
+        ap.error("--archway-args=--busy-poll keeps Archway's CPUs busy while the other proxies (%s) are measured on "
                  "them; compare with --targets archway,direct" % ",".join(peers))
     names = [s for s in args.scenarios.split(",") if s]
     for s in names:
