@@ -1029,12 +1029,13 @@ def main():
     for t in args.targets:
         if t not in ALL_TARGETS:
             ap.error("--targets: %s (expected some of %s)" % (t, ",".join(ALL_TARGETS)))
-    peers = [t for t in args.targets if t in ("envoy", "nginx", "haproxy")]
+    peers = [t for t in args.targets if t in PROXIES and t != "archway"]
     if "--busy-poll" in shlex.split(args.archway_args) and peers:
         # Every target of a scenario stays up while the others are measured, pinned to the same
         # CPUs: a busy-polling Archway would take the CPU from the peer being measured.
-        ap.error("--archway-args=--busy-poll keeps Archway's CPUs busy while the other proxies (%s) are measured on "
-                 "them; compare with --targets archway,direct" % ",".join(peers))
+        ap.error("--archway-args=--busy-poll keeps Archway's CPUs busy while the other proxies "
+                 "(%s) are measured on them; compare with --targets archway,direct"
+                 % ",".join(peers))
     names = [s for s in args.scenarios.split(",") if s]
     for s in names:
         if s not in SCENARIOS:

@@ -17,6 +17,22 @@ public final class RawHttp {
   private RawHttp() {}
 
   /**
+   * Reads one message head (through the blank line) from a socket, as a test backend does; null
+   * when the peer closed the connection first.
+   */
+  public static String readHead(InputStream in) throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        return null;
+      }
+      head.write(b);
+    }
+    return head.toString(StandardCharsets.ISO_8859_1);
+  }
+
+  /**
    * What came back on a connection.
    *
    * @param text everything the server sent (ISO-8859-1)

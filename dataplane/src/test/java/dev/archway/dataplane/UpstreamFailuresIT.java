@@ -11,7 +11,6 @@ import dev.archway.ir.Destination;
 import dev.archway.ir.Endpoint;
 import dev.archway.ir.HttpRoute;
 import dev.archway.ir.HttpRouteOptions;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -175,7 +174,7 @@ class UpstreamFailuresIT {
       Socket upstreamSide = silent.accepted.poll(10, TimeUnit.SECONDS);
       assertThat(upstreamSide).isNotNull();
       try (upstreamSide) {
-        String request = readHead(upstreamSide.getInputStream());
+        String request = RawHttp.readHead(upstreamSide.getInputStream());
         assertThat(request).startsWith("GET /silent/x HTTP/1.1");
         client.close();
         upstreamSide.setSoTimeout(10_000);
@@ -219,7 +218,7 @@ class UpstreamFailuresIT {
 
   /** Reads one response framed by Content-Length. */
   static Response readResponse(InputStream in) throws IOException {
-    String head = readHead(in);
+    String head = RawHttp.readHead(in);
     if (head == null) {
       throw new IOException("connection closed before a response");
     }
@@ -235,17 +234,6 @@ class UpstreamFailuresIT {
   }
 
   /** A request or response head up to the blank line, or null at the end of the stream. */
-  private static String readHead(InputStream in) throws IOException {
-    ByteArrayOutputStream head = new ByteArrayOutputStream();
-    while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-      int b = in.read();
-      if (b < 0) {
-        return null;
-      }
-      head.write(b);
-    }
-    return head.toString(StandardCharsets.ISO_8859_1);
-  }
 
   /**
    * Answers the first request of each connection with keep-alive, then closes the connection when
@@ -281,7 +269,7 @@ class UpstreamFailuresIT {
     private void serve(Socket socket) {
       try (socket) {
         InputStream in = socket.getInputStream();
-        String head = readHead(in);
+        String head = RawHttp.readHead(in);
         if (head == null) {
           return;
         }
@@ -292,7 +280,7 @@ class UpstreamFailuresIT {
             .write(
                 ("HTTP/1.1 200 OK\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
                     .getBytes(StandardCharsets.ISO_8859_1));
-        if (readHead(in) != null) {
+        if (RawHttp.readHead(in) != null) {
           requests.incrementAndGet();
         }
       } catch (IOException e) {

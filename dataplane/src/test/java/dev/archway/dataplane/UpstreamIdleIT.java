@@ -8,7 +8,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.archway.ir.Destination;
 import dev.archway.ir.Endpoint;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -136,7 +135,7 @@ class UpstreamIdleIT {
       try (socket) {
         InputStream in = socket.getInputStream();
         String head;
-        while ((head = readHead(in)) != null) {
+        while ((head = RawHttp.readHead(in)) != null) {
           String path = head.split(" ")[1];
           if (path.equals("/slow")) {
             Thread.sleep(IDLE.toMillis() * 3);
@@ -152,18 +151,6 @@ class UpstreamIdleIT {
       } catch (IOException | InterruptedException e) {
         // the backend is closing
       }
-    }
-
-    private static String readHead(InputStream in) throws IOException {
-      ByteArrayOutputStream head = new ByteArrayOutputStream();
-      while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-        int b = in.read();
-        if (b < 0) {
-          return null;
-        }
-        head.write(b);
-      }
-      return head.toString(StandardCharsets.ISO_8859_1);
     }
 
     @Override

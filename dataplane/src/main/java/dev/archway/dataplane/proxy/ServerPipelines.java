@@ -69,7 +69,7 @@ public final class ServerPipelines {
     guard.connection(codec.connection());
     // Responses of a connection's streams arrive from different upstream connections, each in its
     // own read event; flushing each on its own cost a write system call per response. Flushes are
-    // now gathered and done once the event loop has handled the I/O at hand (measured in
+    // gathered and done once the event loop has handled the I/O at hand (measured in
     // docs/benchmarks.md).
     pipeline.addLast(new FlushConsolidationHandler(FLUSHES_BEFORE_WRITE, true));
     pipeline.addLast(codec);

@@ -23,11 +23,6 @@ public record Transport(
     Class<? extends ServerChannel> serverChannel,
     Class<? extends SocketChannel> socketChannel) {
 
-  /** Epoll when available, else NIO. */
-  public static Transport best() {
-    return best(false);
-  }
-
   /**
    * Epoll when available, else NIO. With {@code busyPoll}, an epoll event loop never sleeps: it
    * asks for ready sockets without waiting, again and again, so the processes that send to it never
