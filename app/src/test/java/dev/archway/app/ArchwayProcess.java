@@ -57,6 +57,14 @@ final class ArchwayProcess implements AutoCloseable {
     return new ArchwayProcess(builder.start(), log);
   }
 
+  /**
+   * Wraps a process started otherwise (e.g. through the launcher script) that writes to {@code
+   * log}.
+   */
+  static ArchwayProcess adopt(Process process, Path log) {
+    return new ArchwayProcess(process, log);
+  }
+
   /** Runs {@code archway args...} to completion and returns its exit code and output. */
   static Result runToCompletion(Path workDir, String... args)
       throws IOException, InterruptedException {

@@ -29,33 +29,7 @@ class GracefulShutdownIT {
       int port = ArchwayProcess.freePort();
       String admin = "127.0.0.1:" + ArchwayProcess.freePort();
       Files.writeString(
-          dir.resolve("gateway.yaml"),
-          """
-          apiVersion: gateway.networking.k8s.io/v1
-          kind: GatewayClass
-          metadata: {name: archway}
-          spec: {controllerName: archway.dev/gateway-controller}
-          ---
-          apiVersion: gateway.networking.k8s.io/v1
-          kind: Gateway
-          metadata: {name: gw}
-          spec:
-            gatewayClassName: archway
-            listeners: [{name: http, protocol: HTTP, port: %d}]
-          ---
-          apiVersion: archway.dev/v1alpha1
-          kind: Backend
-          metadata: {name: web}
-          spec: {endpoints: [{ip: {address: 127.0.0.1, port: %d}}]}
-          ---
-          apiVersion: gateway.networking.k8s.io/v1
-          kind: HTTPRoute
-          metadata: {name: web}
-          spec:
-            parentRefs: [{name: gw}]
-            rules: [{backendRefs: [{group: archway.dev, kind: Backend, name: web}]}]
-          """
-              .formatted(port, echo.port()));
+          dir.resolve("gateway.yaml"), StandaloneManifests.oneRoute(port, echo.port()));
       ArchwayProcess archway =
           ArchwayProcess.start(
                   logs.resolve("archway.log"),

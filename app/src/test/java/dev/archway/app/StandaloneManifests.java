@@ -1,0 +1,39 @@
+package dev.archway.app;
+
+/** Manifests the standalone end-to-end tests serve. */
+final class StandaloneManifests {
+  private StandaloneManifests() {}
+
+  /**
+   * A Gateway with one HTTP listener on {@code port} and one HTTPRoute that sends every request to
+   * the Backend {@code web} on 127.0.0.1:{@code backendPort}.
+   */
+  static String oneRoute(int port, int backendPort) {
+    return """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: GatewayClass
+        metadata: {name: archway}
+        spec: {controllerName: archway.dev/gateway-controller}
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: gw}
+        spec:
+          gatewayClassName: archway
+          listeners: [{name: http, protocol: HTTP, port: %d}]
+        ---
+        apiVersion: archway.dev/v1alpha1
+        kind: Backend
+        metadata: {name: web}
+        spec: {endpoints: [{ip: {address: 127.0.0.1, port: %d}}]}
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: web}
+        spec:
+          parentRefs: [{name: gw}]
+          rules: [{backendRefs: [{group: archway.dev, kind: Backend, name: web}]}]
+        """
+        .formatted(port, backendPort);
+  }
+}
