@@ -126,7 +126,10 @@ public final class WebSocketClient implements AutoCloseable {
               .connect(address)
               .syncUninterruptibly()
               .channel();
-      handshaker.handshake(channel);
+      // On the event loop: the handshaker adds its frame encoder in a listener of the request's
+      // write; registered from another thread, that listener could run only after the 101 had
+      // been read, and a frame sent right after the handshake would then miss the encoder.
+      channel.eventLoop().submit(() -> handshaker.handshake(channel)).syncUninterruptibly();
       try {
         handshake.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       } catch (ExecutionException e) {

@@ -117,7 +117,7 @@ public final class ProxyModel {
         Objects.requireNonNullElse(
             gateway.infrastructure(),
             new Infrastructure(
-                Map.of(), Map.of(), null, null, null, Map.of(), null, null, null, null, null,
+                Map.of(), Map.of(), null, null, null, Map.of(), null, null, null, null, null, null,
                 null));
     String name = resourceName(gatewayName);
     Map<String, String> selector = new TreeMap<>(MANAGED);
@@ -366,6 +366,9 @@ public final class ProxyModel {
     args.add("--health-address=0.0.0.0:" + HEALTH_PORT);
     if (infra.workerThreads() != null) {
       args.add("--workers=" + infra.workerThreads());
+    }
+    if (Boolean.TRUE.equals(infra.busyPoll())) {
+      args.add("--busy-poll");
     }
     args.addAll(settings.extraArgs());
     return args;

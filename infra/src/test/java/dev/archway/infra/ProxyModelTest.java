@@ -46,7 +46,8 @@ class ProxyModelTest {
       String serviceType,
       Map<String, String> serviceAnnotations,
       String logLevel,
-      Integer workers) {
+      Integer workers,
+      Boolean busyPoll) {
     return new Infrastructure(
         labels,
         annotations,
@@ -59,7 +60,8 @@ class ProxyModelTest {
         null,
         replicas == null ? null : "512Mi",
         logLevel,
-        workers);
+        workers,
+        busyPoll);
   }
 
   @Test
@@ -73,7 +75,7 @@ class ProxyModelTest {
             null,
             null,
             null,
-            infra(GATEWAY_LABELS, Map.of(), null, null, Map.of(), null, null));
+            infra(GATEWAY_LABELS, Map.of(), null, null, Map.of(), null, null, null));
     Golden.check(
         GOLDEN.resolve("minimal.yaml"), render(ProxyModel.desired(gateway, "uid-1", SETTINGS)));
   }
@@ -105,7 +107,8 @@ class ProxyModelTest {
                 "NodePort",
                 Map.of("service.beta.kubernetes.io/aws-load-balancer-type", "nlb"),
                 "DEBUG",
-                4));
+                4,
+                true));
     ProxyResources resources = ProxyModel.desired(gateway, "uid-2", SETTINGS);
     Golden.check(GOLDEN.resolve("full.yaml"), render(resources));
 

@@ -26,6 +26,7 @@ import java.util.TreeMap;
  * @param memoryLimit resource quantity, or null
  * @param logLevel debug, info, warn or error, or null for info
  * @param workerThreads event loop threads, or null for the number of cores
+ * @param busyPoll whether the event loops poll without sleeping, or null for no
  */
 public record Infrastructure(
     Map<String, String> labels,
@@ -39,7 +40,8 @@ public record Infrastructure(
     String cpuLimit,
     String memoryLimit,
     String logLevel,
-    Integer workerThreads) {
+    Integer workerThreads,
+    Boolean busyPoll) {
   public Infrastructure {
     labels = sorted(labels);
     annotations = sorted(annotations);

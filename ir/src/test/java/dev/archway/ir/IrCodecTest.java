@@ -151,7 +151,8 @@ class IrCodecTest {
                       null,
                       null,
                       "debug",
-                      4))),
+                      4,
+                      true))),
           List.of(
               new Destination(
                   "service/default/g/80",

@@ -124,7 +124,8 @@ final class ProxyConfigs {
         quantity(resources == null ? null : resources.getLimits(), "cpu"),
         quantity(resources == null ? null : resources.getLimits(), "memory"),
         spec == null || spec.getLogging() == null ? null : spec.getLogging().getLevel(),
-        spec == null ? null : spec.getConcurrency());
+        spec == null ? null : spec.getConcurrency(),
+        spec == null ? null : spec.getBusyPoll());
   }
 
   private static String quantity(Map<String, Quantity> values, String key) {

@@ -11,12 +11,14 @@ package dev.archway.api.v1alpha1;
  *       service: {type: LoadBalancer, annotations: {a: b}}
  *   logging: {level: info}
  *   concurrency: 4
+ *   busyPoll: false
  * </pre>
  */
 public class ProxyConfigSpec {
   private ProxyProvider provider;
   private ProxyLogging logging;
   private Integer concurrency;
+  private Boolean busyPoll;
 
   /** Where and how the proxy runs (EnvoyProxy {@code spec.provider}). */
   public ProxyProvider getProvider() {
@@ -43,5 +45,18 @@ public class ProxyConfigSpec {
 
   public void setConcurrency(Integer concurrency) {
     this.concurrency = concurrency;
+  }
+
+  /**
+   * Whether the proxy's event loops poll without ever sleeping ({@code archway proxy --busy-poll}):
+   * senders never have to wake them, at the price of a busy CPU per worker even without traffic.
+   * For proxies with CPUs of their own. An Archway setting; EnvoyProxy has no counterpart.
+   */
+  public Boolean getBusyPoll() {
+    return busyPoll;
+  }
+
+  public void setBusyPoll(Boolean busyPoll) {
+    this.busyPoll = busyPoll;
   }
 }

@@ -264,7 +264,9 @@ class InfraIT {
     assertThat(service.getSpec().getType()).isEqualTo("LoadBalancer");
     var container = proxyContainer("plain");
     assertThat(container.getEnv()).noneMatch(e -> e.getName().equals("ARCHWAY_LOG_LEVEL"));
-    assertThat(container.getArgs()).noneMatch(a -> a.startsWith("--workers"));
+    assertThat(container.getArgs())
+        .noneMatch(a -> a.startsWith("--workers"))
+        .doesNotContain("--busy-poll");
     assertThat(container.getResources().getRequests()).isNullOrEmpty();
     // No load-balancer controller here: the ClusterIP until one writes an ingress address.
     await()
@@ -290,6 +292,7 @@ class InfraIT {
     logging.setLevel("debug");
     classConfig.getSpec().setLogging(logging);
     classConfig.getSpec().setConcurrency(2);
+    classConfig.getSpec().setBusyPoll(true);
     client.resource(classConfig).create();
     client
         .resources(GatewayClass.class)
@@ -322,7 +325,7 @@ class InfraIT {
                         assertThat(e.getName()).isEqualTo("ARCHWAY_LOG_LEVEL");
                         assertThat(e.getValue()).isEqualTo("debug");
                       });
-              assertThat(proxy.getArgs()).contains("--workers=2");
+              assertThat(proxy.getArgs()).contains("--workers=2", "--busy-poll");
             });
     assertThat(get(Service.class, "archway-plain").getSpec().getType()).isEqualTo("LoadBalancer");
 
