@@ -185,6 +185,23 @@ def vm_hwm_mib(pid):
     return round(total / 1024.0, 1)
 
 
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid):
+    """User plus system CPU time so far of a process and its children, all threads, in seconds."""
+    ticks = 0
+    for p in tree_pids(pid):
+        try:
+            with open("/proc/%d/stat" % p) as f:
+                # After the command name in parentheses: state is field 3, utime 14, stime 15.
+                fields = f.read().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            pass
+    return ticks / float(CLK_TCK)
+
+
 def port_free(p):
     s = socket.socket()
     try:
@@ -612,12 +629,24 @@ class Bench:
         self.status.append(dict(scenario=scenario, workers=workers, target=target, status=status,
                                 detail=detail))
 
+    def measured_load(self, t, sc, lcpu, threads, rate=None):
+        """One measured load run, with the CPU time the target's processes used during it."""
+        proc = self.procs.live.get(t)
+        before, t0 = (cpu_seconds(proc.pid) if proc else None), time.time()
+        res = run_load(t, sc, self.args.duration, self.env, lcpu, threads, rate)
+        if proc and res.get("rps") is not None:
+            used = cpu_seconds(proc.pid) - before
+            res["cpu_pct"] = round(100.0 * used / (time.time() - t0), 1)
+            if res.get("requests"):
+                res["cpu_us_per_req"] = round(1e6 * used / res["requests"], 1)
+        return res
+
     def rounds(self, name, sc, workers, live, lcpu, threads):
         for t in live:
             run_load(t, sc, self.args.warmup, self.env, lcpu, threads)
         for r in range(self.args.rounds):
             for t in live:
-                res = run_load(t, sc, self.args.duration, self.env, lcpu, threads)
+                res = self.measured_load(t, sc, lcpu, threads)
                 res.update(scenario=name, workers=workers, target=t, round=r)
                 self.results.append(res)
                 self.log("   round %d %-8s %s" % (r + 1, t, brief(res)))
@@ -659,7 +688,7 @@ class Bench:
                     # machine's hypervisor makes memory that sat untouched slow to touch again
                     # (docs/benchmarks.md, "Latency"), and a target idles while the others run.
                     run_load(t, sc, LATENCY_LEAD_IN_S, self.env, lcpu, threads, rate)
-                    res = run_load(t, sc, self.args.duration, self.env, lcpu, threads, rate)
+                    res = self.measured_load(t, sc, lcpu, threads, rate)
                     res.update(scenario=sub, workers=workers, target=t, round=r)
                     self.results.append(res)
                     self.log("   %s round %d %-8s %s" % (sub, r + 1, t, brief(res)))
@@ -781,6 +810,10 @@ def brief(r):
     for k in ("p50_ms", "p99_ms", "p999_ms"):
         if r.get(k) is not None:
             s += ", %s %.2f ms" % (k[:-3], r[k])
+    if r.get("cpu_pct") is not None:
+        s += ", CPU %.0f %%" % r["cpu_pct"]
+    if r.get("cpu_us_per_req") is not None:
+        s += " (%.1f us/req)" % r["cpu_us_per_req"]
     if r.get("errors"):
         s += ", %d errors" % r["errors"]
     return s
@@ -828,7 +861,7 @@ def summarize(results):
                               and by_target[other][r][metric]]
                     if ratios:
                         row["x_" + other] = round(statistics.median(ratios), 3)
-            for k in ("p50_ms", "p99_ms", "p999_ms"):
+            for k in ("p50_ms", "p99_ms", "p999_ms", "cpu_pct", "cpu_us_per_req"):
                 ks = [rounds[r][k] for r in rounds if rounds[r].get(k) is not None]
                 if ks:
                     row[k] = round(statistics.median(ks), 3)
@@ -897,19 +930,26 @@ def markdown(meta, rows, status, memory, control, startup, checks):
                                                          meta.get("loadavg_end")))
     L.append("")
     L.append("Median over rounds; min-max and spread ((max-min)/median); ratios are medians of"
-             " per-round ratios (same round, run back to back).")
+             " per-round ratios (same round, run back to back). CPU: user plus system time of the"
+             " proxy's processes during the run (/proc/PID/stat), as a share of one CPU and per"
+             " request (per MiB for the 1 MiB scenarios). On loopback the kernel charges the"
+             " receiving side's TCP work to the sender: the figure includes it for what the proxy"
+             " sends and leaves it out for what the proxy receives.")
     L.append("")
     L.append("| scenario | workers | target | metric | median | min-max | spread | x Envoy |"
-             " x nginx | x HAProxy | x direct | p50 ms | p99 ms | p99.9 ms | errors |")
-    L.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+             " x nginx | x HAProxy | x direct | p50 ms | p99 ms | p99.9 ms | CPU % |"
+             " CPU us/req | errors |")
+    L.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
-        L.append("| %s | %d | %s | %s | %s | %s-%s | %s%% | %s | %s | %s | %s | %s | %s | %s | %s |"
+        L.append("| %s | %d | %s | %s | %s | %s-%s | %s%% | %s | %s | %s | %s | %s | %s | %s | %s"
+                 " | %s | %s |"
                  % (r["scenario"], r["workers"], r["target"], r["metric"], fmt(r["median"]),
                     fmt(r["min"]), fmt(r["max"]), fmt(r["spread_pct"], 1),
                     fmt(r.get("x_envoy"), 2), fmt(r.get("x_nginx"), 2),
                     fmt(r.get("x_haproxy"), 2), fmt(r.get("x_direct"), 2),
                     fmt(r.get("p50_ms"), 2), fmt(r.get("p99_ms"), 2), fmt(r.get("p999_ms"), 2),
-                    r["errors"]))
+                    "" if r.get("cpu_pct") is None else "%.0f" % r["cpu_pct"],
+                    fmt(r.get("cpu_us_per_req"), 1), r["errors"]))
     if status:
         L.append("")
         L.append("| scenario | workers | target | status | detail |")
@@ -1097,7 +1137,7 @@ def main():
     with open(os.path.join(args.out, "results.csv"), "w", newline="") as f:
         cols = ["scenario", "workers", "target", "metric", "median", "min", "max", "spread_pct",
                 "rounds", "x_envoy", "x_nginx", "x_haproxy", "x_direct", "p50_ms", "p99_ms",
-                "p999_ms", "errors"]
+                "p999_ms", "cpu_pct", "cpu_us_per_req", "errors"]
         w = csv.DictWriter(f, fieldnames=cols, extrasaction="ignore")
         w.writeheader()
         for r in rows:
