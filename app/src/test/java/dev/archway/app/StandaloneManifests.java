@@ -36,4 +36,27 @@ final class StandaloneManifests {
         """
         .formatted(port, backendPort);
   }
+
+  /** The GatewayClass and a {@code kubernetes.io/tls} Secret {@code secret} holding the PEMs. */
+  static String classAndTlsSecret(String secret, byte[] certPem, byte[] keyPem) {
+    return """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: GatewayClass
+        metadata: {name: archway}
+        spec: {controllerName: archway.dev/gateway-controller}
+        ---
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: %s}
+        type: kubernetes.io/tls
+        data:
+          tls.crt: %s
+          tls.key: %s
+        ---
+        """
+        .formatted(
+            secret,
+            java.util.Base64.getEncoder().encodeToString(certPem),
+            java.util.Base64.getEncoder().encodeToString(keyPem));
+  }
 }

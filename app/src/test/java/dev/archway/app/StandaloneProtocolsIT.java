@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SNIHostName;
@@ -81,20 +80,8 @@ class StandaloneProtocolsIT {
     String admin = "127.0.0.1:" + ArchwayProcess.freePort();
     Files.writeString(
         dir.resolve("gateway.yaml"),
-        """
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: GatewayClass
-        metadata: {name: archway}
-        spec: {controllerName: archway.dev/gateway-controller}
-        ---
-        apiVersion: v1
-        kind: Secret
-        metadata: {name: app-cert}
-        type: kubernetes.io/tls
-        data:
-          tls.crt: %s
-          tls.key: %s
-        ---
+        StandaloneManifests.classAndTlsSecret("app-cert", certPem, Files.readAllBytes(key))
+            + """
         apiVersion: gateway.networking.k8s.io/v1
         kind: Gateway
         metadata: {name: gw}
@@ -131,12 +118,7 @@ class StandaloneProtocolsIT {
           parentRefs: [{name: gw, sectionName: tcp}]
           rules: [{backendRefs: [{group: archway.dev, kind: Backend, name: web}]}]
         """
-            .formatted(
-                Base64.getEncoder().encodeToString(certPem),
-                Base64.getEncoder().encodeToString(Files.readAllBytes(key)),
-                httpsPort,
-                tcpPort,
-                echo.port()));
+                .formatted(httpsPort, tcpPort, echo.port()));
     archway =
         ArchwayProcess.start(
                 work.resolve("archway.log"), "run", "-f", dir.toString(), "--admin-address", admin)

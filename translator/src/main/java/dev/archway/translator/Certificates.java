@@ -98,7 +98,7 @@ final class Certificates {
     return pem(certs);
   }
 
-  private static List<X509Certificate> certificates(byte[] pem, String field) throws InvalidPem {
+  static List<X509Certificate> certificates(byte[] pem, String field) throws InvalidPem {
     if (pem == null || pem.length == 0) {
       throw new InvalidPem(field + ": missing or empty (expected: PEM CERTIFICATE blocks)");
     }

@@ -127,6 +127,7 @@ public final class ControllerRunner implements AutoCloseable {
   private final DataPlane dataPlane;
   private final StatusStore statuses;
   private final Clock clock;
+  private final CertificateClock certificateClock;
   private final AddressPool addresses; // host infrastructure
   private final StaticAddresses staticAddresses; // Kubernetes infrastructure
   private final StatusWriter writer;
@@ -161,6 +162,7 @@ public final class ControllerRunner implements AutoCloseable {
         proxy == null ? null : new InfraApplier(client, "archway-controller", INFRA_RESYNC);
     this.statuses = Objects.requireNonNull(statuses, "statuses");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.certificateClock = new CertificateClock(clock);
     this.addresses = proxy == null ? new AddressPool(options.addressRange()) : null;
     this.staticAddresses = proxy == null ? null : new StaticAddresses(options.addressRange());
     ObjectCache cache =
@@ -376,6 +378,7 @@ public final class ControllerRunner implements AutoCloseable {
   /** Translates, applies and publishes; a configuration the data plane rejects changes nothing. */
   private void apply(ResourceSnapshot snapshot, SnapshotUpdate update) {
     Instant now = clock.instant();
+    certificateClock.arm(snapshot, now, this::certificatesChanged);
     if (proxy != null) {
       provision(snapshot, update, now);
       return;
@@ -476,6 +479,14 @@ public final class ControllerRunner implements AutoCloseable {
         view.problems().isEmpty() ? "" : "; not accepted: " + view.problems());
   }
 
+  /** A certificate expired or became valid: the same snapshot, translated at the new time. */
+  private synchronized void certificatesChanged() {
+    if (closed || current == null || lastResult == null) {
+      return;
+    }
+    apply(current, new SnapshotUpdate(current, Set.of(), false, false, System.nanoTime()));
+  }
+
   /** Proxies acknowledged, rejected, came or went: {@code Programmed} may have changed. */
   private synchronized void proxiesChanged() {
     if (proxy == null || !serving || closed) {
@@ -515,6 +526,9 @@ public final class ControllerRunner implements AutoCloseable {
     if (update.initial()) {
       return "initial sync, " + update.snapshot().size() + " resources";
     }
+    if (update.changed().isEmpty()) {
+      return "a certificate expired or became valid";
+    }
     List<ResourceKey> changed = update.changed().stream().sorted().toList();
     return changed.size() <= 5
         ? "changed: " + changed
@@ -540,6 +554,7 @@ public final class ControllerRunner implements AutoCloseable {
       closed = true;
     }
     writer.setLeader(false);
+    certificateClock.close();
     if (infra != null) {
       infra.close();
     }

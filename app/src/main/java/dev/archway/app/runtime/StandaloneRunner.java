@@ -44,6 +44,7 @@ public final class StandaloneRunner {
   private final DataPlane dataPlane;
   private final StatusStore statuses;
   private final Clock clock;
+  private final CertificateClock certificateClock;
   private final Set<String> reportedWarnings = new HashSet<>();
   private ResourceSnapshot current;
   private RuntimeFacts facts = RuntimeFacts.NONE;
@@ -70,6 +71,7 @@ public final class StandaloneRunner {
     this.dataPlane = Objects.requireNonNull(dataPlane, "dataPlane");
     this.statuses = Objects.requireNonNull(statuses, "statuses");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.certificateClock = new CertificateClock(clock);
   }
 
   /** Whether a configuration has been applied and is being served. */
@@ -90,6 +92,14 @@ public final class StandaloneRunner {
       return;
     }
     apply(snapshot);
+  }
+
+  /** A certificate expired or became valid: the same manifests, translated at the new time. */
+  private synchronized void certificatesChanged() {
+    if (current != null) {
+      LOG.info("a certificate expired or became valid: translating the configuration again");
+      apply(current);
+    }
   }
 
   /** Reports manifests that could not be read; the previous configuration keeps serving. */
@@ -116,6 +126,7 @@ public final class StandaloneRunner {
     }
     current = snapshot;
     serving = true;
+    certificateClock.arm(snapshot, factsNow.now(), this::certificatesChanged);
     long served = System.nanoTime();
     RuntimeFacts observed = RuntimeFactsCollector.from(applied);
     if (!observed.equals(facts)) {

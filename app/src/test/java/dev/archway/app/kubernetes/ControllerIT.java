@@ -7,16 +7,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.archway.api.v1alpha1.ArchwayApi;
+import dev.archway.app.sync.CertificateAuthority;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatusAddress;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -216,6 +220,57 @@ class ControllerIT {
         .withObservedGeneration(1L)
         .withLastTransitionTime("2025-01-01T00:00:00Z")
         .build();
+  }
+
+  @Test
+  void reportsAListenerCertificateThatExpiresWhileServing() {
+    // Valid for 20 s from now: long enough to be reported valid first, then it expires with no
+    // resource changing; the certificate clock translates again.
+    CertificateAuthority.Issued shortLived =
+        CertificateAuthority.create("expiry", Clock.systemUTC())
+            .issueServer(List.of("app.example.test"), Duration.ofSeconds(20));
+    client.resource(Fixtures.tlsSecret(ns, "short-lived", shortLived)).create();
+    Gateway created = Fixtures.gateway(ns, "gw", className);
+    created
+        .getSpec()
+        .getListeners()
+        .add(
+            new ListenerBuilder()
+                .withName("https")
+                .withProtocol("HTTPS")
+                .withPort(LISTENER_PORT + 1)
+                .withNewTls()
+                .withMode("Terminate")
+                .addNewCertificateRef()
+                .withName("short-lived")
+                .endCertificateRef()
+                .endTls()
+                .build());
+    client.resource(created).create();
+    harness.start(client, "127.0.1.1-127.0.1.20", "lease-" + id, "a");
+
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .ignoreExceptions()
+        .until(() -> currentTrue(httpsListener().getConditions(), "ResolvedRefs", gateway("gw")));
+    await()
+        .atMost(Duration.ofSeconds(45))
+        .pollInterval(Duration.ofMillis(500))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              var resolved = condition(httpsListener().getConditions(), "ResolvedRefs");
+              assertThat(resolved.getStatus()).isEqualTo("False");
+              assertThat(resolved.getReason()).isEqualTo("InvalidCertificateRef");
+              assertThat(resolved.getMessage()).contains("expired at");
+            });
+  }
+
+  private ListenerStatus httpsListener() {
+    return gateway("gw").getStatus().getListeners().stream()
+        .filter(l -> l.getName().equals("https"))
+        .findFirst()
+        .orElseThrow();
   }
 
   @Test
