@@ -2,6 +2,16 @@ package dev.archway.app;
 
 /** Manifests the standalone end-to-end tests serve. */
 final class StandaloneManifests {
+  /** Archway's GatewayClass, {@code archway}. */
+  private static final String GATEWAY_CLASS =
+      """
+      apiVersion: gateway.networking.k8s.io/v1
+      kind: GatewayClass
+      metadata: {name: archway}
+      spec: {controllerName: archway.dev/gateway-controller}
+      ---
+      """;
+
   private StandaloneManifests() {}
 
   /**
@@ -9,12 +19,8 @@ final class StandaloneManifests {
    * the Backend {@code web} on 127.0.0.1:{@code backendPort}.
    */
   static String oneRoute(int port, int backendPort) {
-    return """
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: GatewayClass
-        metadata: {name: archway}
-        spec: {controllerName: archway.dev/gateway-controller}
-        ---
+    return GATEWAY_CLASS
+        + """
         apiVersion: gateway.networking.k8s.io/v1
         kind: Gateway
         metadata: {name: gw}
@@ -34,17 +40,13 @@ final class StandaloneManifests {
           parentRefs: [{name: gw}]
           rules: [{backendRefs: [{group: archway.dev, kind: Backend, name: web}]}]
         """
-        .formatted(port, backendPort);
+            .formatted(port, backendPort);
   }
 
   /** The GatewayClass and a {@code kubernetes.io/tls} Secret {@code secret} holding the PEMs. */
   static String classAndTlsSecret(String secret, byte[] certPem, byte[] keyPem) {
-    return """
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: GatewayClass
-        metadata: {name: archway}
-        spec: {controllerName: archway.dev/gateway-controller}
-        ---
+    return GATEWAY_CLASS
+        + """
         apiVersion: v1
         kind: Secret
         metadata: {name: %s}
@@ -54,9 +56,9 @@ final class StandaloneManifests {
           tls.key: %s
         ---
         """
-        .formatted(
-            secret,
-            java.util.Base64.getEncoder().encodeToString(certPem),
-            java.util.Base64.getEncoder().encodeToString(keyPem));
+            .formatted(
+                secret,
+                java.util.Base64.getEncoder().encodeToString(certPem),
+                java.util.Base64.getEncoder().encodeToString(keyPem));
   }
 }
