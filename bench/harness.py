@@ -869,6 +869,15 @@ def summarize(results):
     return rows
 
 
+def attach_rss(rows, memory):
+    """Each row gets the target's peak RSS at the end of its scenario (latency@N% share one)."""
+    rss = {(m["scenario"], m["workers"], m["target"]): m["vmhwm_mib"] for m in memory}
+    for r in rows:
+        peak = rss.get((r["scenario"].split("@")[0], r["workers"], r["target"]))
+        if peak is not None:
+            r["rss_mib"] = peak
+
+
 def fmt(v, digits=0):
     if v is None:
         return ""
@@ -938,18 +947,18 @@ def markdown(meta, rows, status, memory, control, startup, checks):
     L.append("")
     L.append("| scenario | workers | target | metric | median | min-max | spread | x Envoy |"
              " x nginx | x HAProxy | x direct | p50 ms | p99 ms | p99.9 ms | CPU % |"
-             " CPU us/req | errors |")
-    L.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+             " CPU us/req | RSS MiB | errors |")
+    L.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         L.append("| %s | %d | %s | %s | %s | %s-%s | %s%% | %s | %s | %s | %s | %s | %s | %s | %s"
-                 " | %s | %s |"
+                 " | %s | %s | %s |"
                  % (r["scenario"], r["workers"], r["target"], r["metric"], fmt(r["median"]),
                     fmt(r["min"]), fmt(r["max"]), fmt(r["spread_pct"], 1),
                     fmt(r.get("x_envoy"), 2), fmt(r.get("x_nginx"), 2),
                     fmt(r.get("x_haproxy"), 2), fmt(r.get("x_direct"), 2),
                     fmt(r.get("p50_ms"), 2), fmt(r.get("p99_ms"), 2), fmt(r.get("p999_ms"), 2),
                     "" if r.get("cpu_pct") is None else "%.0f" % r["cpu_pct"],
-                    fmt(r.get("cpu_us_per_req"), 1), r["errors"]))
+                    fmt(r.get("cpu_us_per_req"), 1), fmt(r.get("rss_mib"), 1), r["errors"]))
     if status:
         L.append("")
         L.append("| scenario | workers | target | status | detail |")
@@ -1128,6 +1137,7 @@ def main():
     meta["loadavg_end"] = open("/proc/loadavg").read().split()[0:3]
     meta["interrupted"] = interrupted
     rows = summarize(bench.results)
+    attach_rss(rows, bench.memory)
     checks = targets_check(rows, bench.control, bench.memory)
     with open(os.path.join(args.out, "results.json"), "w") as f:
         json.dump(dict(meta=meta, summary=rows, results=bench.results, status=bench.status,
@@ -1137,7 +1147,7 @@ def main():
     with open(os.path.join(args.out, "results.csv"), "w", newline="") as f:
         cols = ["scenario", "workers", "target", "metric", "median", "min", "max", "spread_pct",
                 "rounds", "x_envoy", "x_nginx", "x_haproxy", "x_direct", "p50_ms", "p99_ms",
-                "p999_ms", "cpu_pct", "cpu_us_per_req", "errors"]
+                "p999_ms", "cpu_pct", "cpu_us_per_req", "rss_mib", "errors"]
         w = csv.DictWriter(f, fieldnames=cols, extrasaction="ignore")
         w.writeheader()
         for r in rows:
