@@ -57,6 +57,15 @@ class LauncherAotCacheIT {
     assertThat(used).contains("dev.archway.app.Main source: shared objects file");
     assertThat(Files.getLastModifiedTime(cache)).isEqualTo(written);
 
+    // A cache made by another JDK (its FILE.jdk says so) is left out.
+    Path jdk = Path.of(cache + ".jdk");
+    String recordedBy = Files.readString(jdk);
+    assertThat(recordedBy).as("the JDK that recorded the cache").isNotBlank();
+    Files.writeString(jdk, "/some/other/jdk 25.0.0+1\n");
+    assertThat(version(cache, "other-jdk.log"))
+        .doesNotContain("dev.archway.app.Main source: shared objects file");
+    Files.writeString(jdk, recordedBy);
+
     // A cache older than the jar belongs to another build: the launcher leaves it out.
     Files.setLastModifiedTime(
         cache,
