@@ -30,7 +30,7 @@ class CertificateExpiryIT {
   void anExpiringListenerCertificateIsReportedWhenItExpires() throws Exception {
     CertificateAuthority.Issued issued =
         CertificateAuthority.create("expiry-test", Clock.systemUTC())
-            .issueServer(List.of("app.example.test"), Duration.ofSeconds(12));
+            .issueServer(List.of("app.example.test"), Duration.ofSeconds(20));
     int port = ArchwayProcess.freePort();
     String admin = "127.0.0.1:" + ArchwayProcess.freePort();
     Files.writeString(
