@@ -6,7 +6,6 @@ import dev.archway.app.runtime.StatusStore;
 import dev.archway.app.sync.ControllerSync;
 import dev.archway.app.sync.ProxyCertificates;
 import dev.archway.dataplane.DataPlane;
-import dev.archway.dataplane.DataPlaneOptions;
 import dev.archway.infra.ProxySettings;
 import dev.archway.provider.kubernetes.Debounce;
 import dev.archway.provider.kubernetes.KubernetesProviderException;
@@ -29,6 +28,7 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -159,12 +159,8 @@ final class ControllerCommand implements Callable<Integer> {
               + " missing (default: ${DEFAULT-VALUE}).")
   String caSecret;
 
-  @Option(
-      names = "--workers",
-      defaultValue = "0",
-      paramLabel = "N",
-      description = "Event loop threads for traffic (default: one per core).")
-  int workers;
+  /** With host infrastructure this process is the data plane; with Kubernetes, the proxies are. */
+  @Mixin DataPlaneFlags dataPlaneFlags;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -229,13 +225,7 @@ final class ControllerCommand implements Callable<Integer> {
     }
     ControllerSync syncServer = sync;
     // With Kubernetes infrastructure the proxies carry the traffic: no data plane here.
-    DataPlane dataPlane =
-        proxy != null
-            ? null
-            : DataPlane.start(
-                workers > 0
-                    ? DataPlaneOptions.defaults().withWorkers(workers)
-                    : DataPlaneOptions.defaults());
+    DataPlane dataPlane = proxy != null ? null : dataPlaneFlags.start();
     ControllerRunner runner;
     AdminServer admin;
     try {

@@ -7,7 +7,8 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
 /**
- * The data plane's options, shared by the commands that serve traffic ({@code run}, {@code proxy}).
+ * The data plane's options, shared by the commands that serve traffic ({@code run}, {@code proxy},
+ * and {@code controller} with host infrastructure).
  */
 final class DataPlaneFlags {
   private static final Logger LOG = LoggerFactory.getLogger(DataPlaneFlags.class);

@@ -33,7 +33,7 @@ class CertificateDeadlinesTest {
   }
 
   @Test
-  void theEarliestOfSecretsAndConfigMapsWhileMalformedPemIsSkipped() throws Exception {
+  void theEarliestOfAllWhileMalformedPemIsSkipped() throws Exception {
     ResourceSnapshot snapshot = only(r -> true);
     Instant now = GoldenTest.NOW;
     Instant earliest = null;
@@ -55,6 +55,22 @@ class CertificateDeadlinesTest {
 
     assertThat(new CertificateDeadlines().next(snapshot, now)).contains(earliest);
     assertThat(new CertificateDeadlines().next(ResourceSnapshot.EMPTY, now)).isEmpty();
+  }
+
+  @Test
+  void aCaBundleInAConfigMapCountsToo() throws Exception {
+    HasMetadata ca =
+        TLS.stream()
+            .filter(r -> r instanceof io.fabric8.kubernetes.api.model.ConfigMap)
+            .filter(r -> r.getMetadata().getName().equals("ca"))
+            .findFirst()
+            .orElseThrow();
+    Instant notAfter = certificatesIn(ca).get(0).getNotAfter().toInstant();
+
+    assertThat(
+            new CertificateDeadlines()
+                .next(ResourceSnapshot.builder().add(ca).build(), GoldenTest.NOW))
+        .contains(notAfter.plusMillis(1));
   }
 
   private static ResourceSnapshot only(Predicate<HasMetadata> which) {
