@@ -1,7 +1,7 @@
 package dev.archway.translator;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -25,11 +25,21 @@ import java.util.regex.Pattern;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1Object;
+import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.pkcs.RSAPrivateKey;
+import org.bouncycastle.asn1.sec.ECPrivateKey;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 
 /**
  * Validates PEM certificates and keys with the JDK's own parsers ({@link CertificateFactory},
  * {@link KeyFactory}), and re-encodes them in one canonical form for the IR: certificates as PEM
- * {@code CERTIFICATE} blocks, keys as PKCS#8 {@code PRIVATE KEY}. Every failure is an {@link
+ * {@code CERTIFICATE} blocks, keys as PKCS#8 {@code PRIVATE KEY} (PKCS#1 RSA and SEC1 EC keys are
+ * wrapped with BouncyCastle's ASN.1 structures, which the JDK lacks). Every failure is an {@link
  * InvalidPem} whose message says what is wrong, for a condition message.
  */
 final class Certificates {
@@ -39,13 +49,6 @@ final class Certificates {
           Pattern.DOTALL);
   private static final Base64.Encoder PEM_BASE64 =
       Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
-  // Object identifiers (DER content bytes) used to wrap PKCS#1 and SEC1 keys into PKCS#8.
-  private static final byte[] RSA_ENCRYPTION = {
-    0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01
-  };
-  private static final byte[] EC_PUBLIC_KEY = {
-    0x2a, (byte) 0x86, 0x48, (byte) 0xce, 0x3d, 0x02, 0x01
-  };
   private static final List<String> KEY_ALGORITHMS =
       List.of("RSA", "EC", "Ed25519", "Ed448", "RSASSA-PSS");
   private static final byte[] PROBE = "archway key match probe".getBytes(StandardCharsets.UTF_8);
@@ -274,92 +277,41 @@ final class Certificates {
         + "-----\n";
   }
 
-  /** PKCS#8 PrivateKeyInfo for a PKCS#1 RSAPrivateKey. */
-  private static byte[] wrapRsa(byte[] pkcs1) {
-    byte[] algorithm = Der.sequence(Der.tlv(0x06, RSA_ENCRYPTION), Der.tlv(0x05, new byte[0]));
-    return Der.sequence(Der.tlv(0x02, new byte[] {0}), algorithm, Der.tlv(0x04, pkcs1));
+  /** PKCS#8 PrivateKeyInfo for a PKCS#1 RSAPrivateKey, with BouncyCastle's ASN.1 structures. */
+  private static byte[] wrapRsa(byte[] pkcs1) throws InvalidPem {
+    try {
+      return new PrivateKeyInfo(
+              new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption, DERNull.INSTANCE),
+              RSAPrivateKey.getInstance(pkcs1))
+          .getEncoded(ASN1Encoding.DER);
+    } catch (IOException | RuntimeException e) {
+      throw new InvalidPem("tls.key: not a valid RSA private key");
+    }
   }
 
   /** PKCS#8 PrivateKeyInfo for a SEC1 ECPrivateKey, whose [0] parameters name the curve. */
   private static byte[] wrapEc(byte[] sec1) throws InvalidPem {
-    byte[] curve = Der.contextElement(sec1, 0xa0);
+    ECPrivateKey key;
+    try {
+      key = ECPrivateKey.getInstance(sec1);
+    } catch (RuntimeException e) {
+      throw new InvalidPem("tls.key: not a valid EC private key");
+    }
+    ASN1Object curve = key.getParametersObject();
     if (curve == null) {
       throw new InvalidPem("tls.key: the EC private key does not name its curve");
     }
-    byte[] algorithm = Der.sequence(Der.tlv(0x06, EC_PUBLIC_KEY), curve);
-    return Der.sequence(Der.tlv(0x02, new byte[] {0}), algorithm, Der.tlv(0x04, sec1));
+    try {
+      return new PrivateKeyInfo(
+              new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, curve), key)
+          .getEncoded(ASN1Encoding.DER);
+    } catch (IOException | RuntimeException e) {
+      throw new InvalidPem("tls.key: not a valid EC private key");
+    }
   }
 
   private static String describe(Exception e) {
     String message = e.getMessage();
     return message == null ? e.getClass().getSimpleName() : message.strip();
-  }
-
-  /** The few DER encodings needed to wrap keys. */
-  static final class Der {
-    private Der() {}
-
-    static byte[] tlv(int tag, byte[] content) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      out.write(tag);
-      int length = content.length;
-      if (length < 0x80) {
-        out.write(length);
-      } else {
-        int bytes = (32 - Integer.numberOfLeadingZeros(length) + 7) / 8;
-        out.write(0x80 | bytes);
-        for (int i = bytes - 1; i >= 0; i--) {
-          out.write((length >>> (8 * i)) & 0xff);
-        }
-      }
-      out.writeBytes(content);
-      return out.toByteArray();
-    }
-
-    static byte[] sequence(byte[]... elements) {
-      ByteArrayOutputStream content = new ByteArrayOutputStream();
-      for (byte[] e : elements) {
-        content.writeBytes(e);
-      }
-      return tlv(0x30, content.toByteArray());
-    }
-
-    /**
-     * The content of the first element with the given context tag inside a DER SEQUENCE, or null.
-     */
-    static byte[] contextElement(byte[] sequence, int tag) {
-      try {
-        int[] outer = header(sequence, 0);
-        int pos = outer[0];
-        int end = pos + outer[1];
-        while (pos < end) {
-          int elementTag = sequence[pos] & 0xff;
-          int[] h = header(sequence, pos);
-          if (elementTag == tag) {
-            byte[] content = new byte[h[1]];
-            System.arraycopy(sequence, h[0], content, 0, h[1]);
-            return content;
-          }
-          pos = h[0] + h[1];
-        }
-      } catch (RuntimeException e) {
-        return null;
-      }
-      return null;
-    }
-
-    /** {content offset, content length} of the element at {@code pos}. */
-    private static int[] header(byte[] der, int pos) {
-      int lengthByte = der[pos + 1] & 0xff;
-      if (lengthByte < 0x80) {
-        return new int[] {pos + 2, lengthByte};
-      }
-      int bytes = lengthByte & 0x7f;
-      int length = 0;
-      for (int i = 0; i < bytes; i++) {
-        length = (length << 8) | (der[pos + 2 + i] & 0xff);
-      }
-      return new int[] {pos + 2 + bytes, length};
-    }
   }
 }

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * TLSRoutes, TCPRoutes and UDPRoutes (apis/v1/tlsroute_types.go, tcproute_types.go,
@@ -45,85 +46,82 @@ final class L4Routes {
 
   static Map<ResourceKey, Object> processTls(
       List<TLSRoute> routes, RouteParents.Parents parents, BackendResolver backends) {
-    Map<ResourceKey, Object> statuses = new LinkedHashMap<>();
-    for (TLSRoute route : routes) {
-      List<String> hostnames =
-          route.getSpec() == null ? List.of() : nonNull(route.getSpec().getHostnames());
-      List<List<BackendRef>> rules =
-          route.getSpec() == null
-              ? List.of()
-              : nonNull(route.getSpec().getRules()).stream()
-                  .map((TLSRouteRule r) -> nonNull(r.getBackendRefs()))
-                  .toList();
-      List<RouteParentStatus> parents1 =
-          process(
-              route,
-              Protocols.TLS_ROUTE,
-              route.getSpec() == null ? null : route.getSpec().getParentRefs(),
-              new Spec(hostnames, rules),
-              parents,
-              backends);
-      if (!parents1.isEmpty()) {
-        TLSRouteStatus status = new TLSRouteStatus();
-        status.setParents(parents1);
-        statuses.put(ResourceKey.of(route), status);
-      }
-    }
-    return statuses;
+    return processAll(
+        routes,
+        Protocols.TLS_ROUTE,
+        route -> route.getSpec() == null ? null : route.getSpec().getParentRefs(),
+        route ->
+            route.getSpec() == null
+                ? new Spec(List.of(), List.of())
+                : new Spec(
+                    nonNull(route.getSpec().getHostnames()),
+                    backendRefs(route.getSpec().getRules(), TLSRouteRule::getBackendRefs)),
+        TLSRouteStatus::new,
+        parents,
+        backends);
   }
 
   static Map<ResourceKey, Object> processTcp(
       List<TCPRoute> routes, RouteParents.Parents parents, BackendResolver backends) {
+    return processAll(
+        routes,
+        Protocols.TCP_ROUTE,
+        route -> route.getSpec() == null ? null : route.getSpec().getParentRefs(),
+        route ->
+            new Spec(
+                null,
+                route.getSpec() == null
+                    ? List.of()
+                    : backendRefs(route.getSpec().getRules(), TCPRouteRule::getBackendRefs)),
+        TCPRouteStatus::new,
+        parents,
+        backends);
+  }
+
+  static Map<ResourceKey, Object> processUdp(
+      List<UDPRoute> routes, RouteParents.Parents parents, BackendResolver backends) {
+    return processAll(
+        routes,
+        Protocols.UDP_ROUTE,
+        route -> route.getSpec() == null ? null : route.getSpec().getParentRefs(),
+        route ->
+            new Spec(
+                null,
+                route.getSpec() == null
+                    ? List.of()
+                    : backendRefs(route.getSpec().getRules(), UDPRouteRule::getBackendRefs)),
+        UDPRouteStatus::new,
+        parents,
+        backends);
+  }
+
+  /**
+   * The statuses of routes of one kind; the three kinds differ only in how their spec and status
+   * are reached, which the functions give.
+   */
+  private static <R extends HasMetadata> Map<ResourceKey, Object> processAll(
+      List<R> routes,
+      String kind,
+      Function<R, List<ParentReference>> parentRefs,
+      Function<R, Spec> spec,
+      Function<List<RouteParentStatus>, Object> status,
+      RouteParents.Parents parents,
+      BackendResolver backends) {
     Map<ResourceKey, Object> statuses = new LinkedHashMap<>();
-    for (TCPRoute route : routes) {
-      List<List<BackendRef>> rules =
-          route.getSpec() == null
-              ? List.of()
-              : nonNull(route.getSpec().getRules()).stream()
-                  .map((TCPRouteRule r) -> nonNull(r.getBackendRefs()))
-                  .toList();
-      List<RouteParentStatus> parents1 =
-          process(
-              route,
-              Protocols.TCP_ROUTE,
-              route.getSpec() == null ? null : route.getSpec().getParentRefs(),
-              new Spec(null, rules),
-              parents,
-              backends);
-      if (!parents1.isEmpty()) {
-        TCPRouteStatus status = new TCPRouteStatus();
-        status.setParents(parents1);
-        statuses.put(ResourceKey.of(route), status);
+    for (R route : routes) {
+      List<RouteParentStatus> routeParents =
+          process(route, kind, parentRefs.apply(route), spec.apply(route), parents, backends);
+      if (!routeParents.isEmpty()) {
+        statuses.put(ResourceKey.of(route), status.apply(routeParents));
       }
     }
     return statuses;
   }
 
-  static Map<ResourceKey, Object> processUdp(
-      List<UDPRoute> routes, RouteParents.Parents parents, BackendResolver backends) {
-    Map<ResourceKey, Object> statuses = new LinkedHashMap<>();
-    for (UDPRoute route : routes) {
-      List<List<BackendRef>> rules =
-          route.getSpec() == null
-              ? List.of()
-              : nonNull(route.getSpec().getRules()).stream()
-                  .map((UDPRouteRule r) -> nonNull(r.getBackendRefs()))
-                  .toList();
-      List<RouteParentStatus> parents1 =
-          process(
-              route,
-              Protocols.UDP_ROUTE,
-              route.getSpec() == null ? null : route.getSpec().getParentRefs(),
-              new Spec(null, rules),
-              parents,
-              backends);
-      if (!parents1.isEmpty()) {
-        UDPRouteStatus status = new UDPRouteStatus();
-        status.setParents(parents1);
-        statuses.put(ResourceKey.of(route), status);
-      }
-    }
-    return statuses;
+  /** Each rule's backendRefs. */
+  private static <T> List<List<BackendRef>> backendRefs(
+      List<T> rules, Function<T, List<BackendRef>> refs) {
+    return nonNull(rules).stream().map(rule -> nonNull(refs.apply(rule))).toList();
   }
 
   private static List<RouteParentStatus> process(

@@ -177,41 +177,31 @@ public record TranslationResult(
           (T) new GatewayClassBuilder(gc).withStatus(s).build();
       case Gateway g when status instanceof GatewayStatus s ->
           (T) new GatewayBuilder(g).withStatus(s).build();
-      case HTTPRoute r when status instanceof HTTPRouteStatus s -> {
-        HTTPRouteStatus merged = new HTTPRouteStatus();
-        merged.setParents(
-            mergeParents(
-                s.getParents(), r.getStatus() == null ? null : r.getStatus().getParents()));
-        yield (T) new HTTPRouteBuilder(r).withStatus(merged).build();
-      }
-      case GRPCRoute r when status instanceof GRPCRouteStatus s -> {
-        GRPCRouteStatus merged = new GRPCRouteStatus();
-        merged.setParents(
-            mergeParents(
-                s.getParents(), r.getStatus() == null ? null : r.getStatus().getParents()));
-        yield (T) new GRPCRouteBuilder(r).withStatus(merged).build();
-      }
-      case TLSRoute r when status instanceof TLSRouteStatus s -> {
-        TLSRouteStatus merged = new TLSRouteStatus();
-        merged.setParents(
-            mergeParents(
-                s.getParents(), r.getStatus() == null ? null : r.getStatus().getParents()));
-        yield (T) new TLSRouteBuilder(r).withStatus(merged).build();
-      }
-      case TCPRoute r when status instanceof TCPRouteStatus s -> {
-        TCPRouteStatus merged = new TCPRouteStatus();
-        merged.setParents(
-            mergeParents(
-                s.getParents(), r.getStatus() == null ? null : r.getStatus().getParents()));
-        yield (T) new TCPRouteBuilder(r).withStatus(merged).build();
-      }
-      case UDPRoute r when status instanceof UDPRouteStatus s -> {
-        UDPRouteStatus merged = new UDPRouteStatus();
-        merged.setParents(
-            mergeParents(
-                s.getParents(), r.getStatus() == null ? null : r.getStatus().getParents()));
-        yield (T) new UDPRouteBuilder(r).withStatus(merged).build();
-      }
+      case HTTPRoute r when status instanceof HTTPRouteStatus s ->
+          (T)
+              new HTTPRouteBuilder(r)
+                  .withStatus(new HTTPRouteStatus(mergeParents(s.getParents(), r.getStatus())))
+                  .build();
+      case GRPCRoute r when status instanceof GRPCRouteStatus s ->
+          (T)
+              new GRPCRouteBuilder(r)
+                  .withStatus(new GRPCRouteStatus(mergeParents(s.getParents(), r.getStatus())))
+                  .build();
+      case TLSRoute r when status instanceof TLSRouteStatus s ->
+          (T)
+              new TLSRouteBuilder(r)
+                  .withStatus(new TLSRouteStatus(mergeParents(s.getParents(), r.getStatus())))
+                  .build();
+      case TCPRoute r when status instanceof TCPRouteStatus s ->
+          (T)
+              new TCPRouteBuilder(r)
+                  .withStatus(new TCPRouteStatus(mergeParents(s.getParents(), r.getStatus())))
+                  .build();
+      case UDPRoute r when status instanceof UDPRouteStatus s ->
+          (T)
+              new UDPRouteBuilder(r)
+                  .withStatus(new UDPRouteStatus(mergeParents(s.getParents(), r.getStatus())))
+                  .build();
       case ListenerSet ls when status instanceof ListenerSetStatus s ->
           (T) new ListenerSetBuilder(ls).withStatus(s).build();
       case BackendTLSPolicy p when status instanceof PolicyStatus s ->
@@ -220,12 +210,16 @@ public record TranslationResult(
     };
   }
 
-  /** Archway's parent entries, then those other controllers wrote. */
+  /**
+   * Archway's parent entries, then those other controllers wrote in {@code existing}, the route's
+   * current status (null when it has none).
+   */
   private static List<RouteParentStatus> mergeParents(
-      List<RouteParentStatus> ours, List<RouteParentStatus> existing) {
+      List<RouteParentStatus> ours, Object existing) {
+    List<RouteParentStatus> theirs = existing == null ? null : parents(existing);
     List<RouteParentStatus> parents = new ArrayList<>(ours);
-    if (existing != null) {
-      for (RouteParentStatus p : existing) {
+    if (theirs != null) {
+      for (RouteParentStatus p : theirs) {
         if (!ArchwayApi.CONTROLLER_NAME.equals(p.getControllerName())) {
           parents.add(p);
         }

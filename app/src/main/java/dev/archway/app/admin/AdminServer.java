@@ -1,14 +1,14 @@
 package dev.archway.app.admin;
 
+import static dev.archway.app.admin.AdminReplies.reply;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.archway.api.yaml.ResourceWriter;
 import dev.archway.app.runtime.StatusStore;
 import dev.archway.ir.IrCodec;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -86,23 +86,6 @@ public final class AdminServer implements AutoCloseable {
   private static boolean wantsJson(HttpExchange exchange) {
     String query = exchange.getRequestURI().getQuery();
     return query != null && query.contains("format=json");
-  }
-
-  private static void reply(HttpExchange exchange, int status, String type, String body)
-      throws IOException {
-    try (exchange) {
-      if (!exchange.getRequestMethod().equals("GET")
-          && !exchange.getRequestMethod().equals("HEAD")) {
-        exchange.sendResponseHeaders(405, -1);
-        return;
-      }
-      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().set("Content-Type", type + "; charset=utf-8");
-      exchange.sendResponseHeaders(status, bytes.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(bytes);
-      }
-    }
   }
 
   @Override

@@ -18,7 +18,7 @@ import java.util.function.Function;
  *
  * @param <T> the value type
  */
-final class HostnameIndex<T> {
+public final class HostnameIndex<T> {
   private final Map<String, T> exact;
   private final Map<String, T> wildcards;
   private final T any;
@@ -30,7 +30,7 @@ final class HostnameIndex<T> {
   }
 
   /** Builds an index from canonical hostnames ({@link Hostnames#canonical}) to values. */
-  static <T> HostnameIndex<T> of(Map<String, T> byHostname) {
+  public static <T> HostnameIndex<T> of(Map<String, T> byHostname) {
     Map<String, T> exact = new HashMap<>();
     Map<String, T> wildcards = new HashMap<>();
     T any = null;
@@ -48,8 +48,13 @@ final class HostnameIndex<T> {
   }
 
   /** The most specific value for {@code host} ({@link Hostnames#fromHeader}), or null. */
-  T mostSpecific(String host) {
+  public T mostSpecific(String host) {
     return first(host, Function.identity());
+  }
+
+  /** The {@code *} entry's value, or null. */
+  public T any() {
+    return any;
   }
 
   /**

@@ -1,6 +1,6 @@
 package dev.archway.dataplane.tls;
 
-import java.util.HashMap;
+import dev.archway.dataplane.routing.HostnameIndex;
 import java.util.Locale;
 import java.util.Map;
 
@@ -13,14 +13,10 @@ import java.util.Map;
  * @param <T> what a listener is to the caller
  */
 public final class SniRouter<T> {
-  private final Map<String, T> exact;
-  private final Map<String, T> wildcards;
-  private final T any;
+  private final HostnameIndex<T> index;
 
-  private SniRouter(Map<String, T> exact, Map<String, T> wildcards, T any) {
-    this.exact = exact;
-    this.wildcards = wildcards;
-    this.any = any;
+  private SniRouter(HostnameIndex<T> index) {
+    this.index = index;
   }
 
   /**
@@ -28,40 +24,12 @@ public final class SniRouter<T> {
    *     example.com}) to values
    */
   public static <T> SniRouter<T> of(Map<String, T> byHostname) {
-    Map<String, T> exact = new HashMap<>();
-    Map<String, T> wildcards = new HashMap<>();
-    T any = null;
-    for (Map.Entry<String, T> e : byHostname.entrySet()) {
-      String hostname = e.getKey();
-      if (hostname.equals("*")) {
-        any = e.getValue();
-      } else if (hostname.startsWith("*.")) {
-        wildcards.put(hostname.substring(1), e.getValue());
-      } else {
-        exact.put(hostname, e.getValue());
-      }
-    }
-    return new SniRouter<>(Map.copyOf(exact), Map.copyOf(wildcards), any);
+    return new SniRouter<>(HostnameIndex.of(byHostname));
   }
 
   /** The listener for {@code sni} (null or empty when the client sent none), or null. */
   public T select(String sni) {
-    if (sni == null || sni.isEmpty()) {
-      return any;
-    }
-    String host = normalize(sni);
-    T value = exact.get(host);
-    if (value != null) {
-      return value;
-    }
-    // Longest suffix first; the first dot is searched from index 1 so a label stays in front.
-    for (int dot = host.indexOf('.', 1); dot > 0; dot = host.indexOf('.', dot + 1)) {
-      value = wildcards.get(host.substring(dot));
-      if (value != null) {
-        return value;
-      }
-    }
-    return any;
+    return sni == null || sni.isEmpty() ? index.any() : index.mostSpecific(normalize(sni));
   }
 
   /**

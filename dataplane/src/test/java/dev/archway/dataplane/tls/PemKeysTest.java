@@ -7,35 +7,30 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.spec.ECGenParameterSpec;
+import java.util.List;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.util.io.pem.PemObject;
 import org.junit.jupiter.api.Test;
 
 class PemKeysTest {
   @Test
-  void readsPkcs8Pkcs1AndSec1Keys() throws Exception {
-    KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
-    rsa.initialize(2048);
-    PrivateKey rsaKey = rsa.generateKeyPair().getPrivate();
-    KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
-    ec.initialize(new ECGenParameterSpec("secp384r1"));
-    PrivateKey ecKey = ec.generateKeyPair().getPrivate();
+  void readsPkcs8Keys() throws Exception {
+    for (PrivateKey key : List.of(rsaKey(), ecKey())) {
+      assertThat(PemKeys.privateKey(TestPki.pem(key)).getEncoded()).isEqualTo(key.getEncoded());
+    }
+  }
 
-    assertThat(PemKeys.privateKey(TestPki.pem(ecKey)).getEncoded()).isEqualTo(ecKey.getEncoded());
+  @Test
+  void refusesPkcs1AndSec1KeysWhichTheTranslatorConverts() throws Exception {
     // PKCS#1 ("RSA PRIVATE KEY") and SEC1 ("EC PRIVATE KEY"): the inner structures of PKCS#8.
-    String pkcs1 = block("RSA PRIVATE KEY", PrivateKeyInfo.getInstance(rsaKey.getEncoded()));
-    PrivateKeyInfo ecInfo = PrivateKeyInfo.getInstance(ecKey.getEncoded());
-    // As openssl writes it: the curve in the [0] parameters.
-    String sec1 =
-        block(
-            "EC PRIVATE KEY",
-            new org.bouncycastle.asn1.sec.ECPrivateKey(
-                    384,
-                    ((java.security.interfaces.ECPrivateKey) ecKey).getS(),
-                    ecInfo.getPrivateKeyAlgorithm().getParameters())
-                .getEncoded());
-    assertThat(PemKeys.privateKey(pkcs1).getEncoded()).isEqualTo(rsaKey.getEncoded());
-    assertThat(PemKeys.privateKey(sec1).getAlgorithm()).isEqualTo("EC");
+    String pkcs1 = block("RSA PRIVATE KEY", PrivateKeyInfo.getInstance(rsaKey().getEncoded()));
+    String sec1 = block("EC PRIVATE KEY", PrivateKeyInfo.getInstance(ecKey().getEncoded()));
+
+    for (String pem : List.of(pkcs1, sec1)) {
+      assertThatThrownBy(() -> PemKeys.privateKey(pem))
+          .isInstanceOf(GeneralSecurityException.class)
+          .hasMessageContaining("is not PKCS#8 (expected: PRIVATE KEY");
+    }
   }
 
   @Test
@@ -44,6 +39,18 @@ class PemKeysTest {
         .isInstanceOf(GeneralSecurityException.class)
         .hasMessageContaining("no PRIVATE KEY block");
     assertThatThrownBy(() -> PemKeys.certificates("")).isInstanceOf(GeneralSecurityException.class);
+  }
+
+  private static PrivateKey rsaKey() throws Exception {
+    KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+    rsa.initialize(2048);
+    return rsa.generateKeyPair().getPrivate();
+  }
+
+  private static PrivateKey ecKey() throws Exception {
+    KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
+    ec.initialize(new ECGenParameterSpec("secp384r1"));
+    return ec.generateKeyPair().getPrivate();
   }
 
   private static String block(String type, PrivateKeyInfo info) throws Exception {
