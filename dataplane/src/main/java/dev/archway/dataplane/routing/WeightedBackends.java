@@ -1,7 +1,5 @@
 package dev.archway.dataplane.routing;
 
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
@@ -12,30 +10,15 @@ import java.util.random.RandomGenerator;
  */
 final class WeightedBackends {
   private final List<Backend> all;
-  private final Backend[] candidates;
-  private final long[] cumulative;
-  private final long total;
+  private final WeightedChoice<Backend> choice;
 
   WeightedBackends(List<Backend> backends) {
     this.all = List.copyOf(backends);
-    List<Backend> positive = new ArrayList<>();
-    for (Backend b : backends) {
-      if (b.weight() > 0) {
-        positive.add(b);
-      }
-    }
-    candidates = positive.toArray(new Backend[0]);
-    cumulative = new long[candidates.length];
-    long sum = 0;
-    for (int i = 0; i < candidates.length; i++) {
-      sum += candidates[i].weight();
-      cumulative[i] = sum;
-    }
-    total = sum;
+    this.choice = new WeightedChoice<>(all, Backend::weight);
   }
 
   boolean isEmpty() {
-    return candidates.length == 0;
+    return choice.isEmpty();
   }
 
   /** Every backend in IR order, including those with weight 0. */
@@ -44,12 +27,6 @@ final class WeightedBackends {
   }
 
   Backend pick(RandomGenerator random) {
-    if (candidates.length <= 1) {
-      return candidates.length == 0 ? null : candidates[0];
-    }
-    long r = random.nextLong(total);
-    // First cumulative weight strictly greater than r.
-    int i = Arrays.binarySearch(cumulative, r + 1);
-    return candidates[i >= 0 ? i : -i - 1];
+    return choice.pick(random);
   }
 }

@@ -1,8 +1,7 @@
 package dev.archway.dataplane.tcp;
 
+import dev.archway.dataplane.routing.WeightedChoice;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,24 +35,11 @@ public final class L4Route {
   }
 
   private final String name;
-  private final Backend[] candidates;
-  private final long[] cumulative;
+  private final WeightedChoice<Backend> backends;
 
   public L4Route(String name, List<Backend> backends) {
     this.name = name;
-    List<Backend> positive = new ArrayList<>();
-    for (Backend b : backends) {
-      if (b.weight() > 0) {
-        positive.add(b);
-      }
-    }
-    candidates = positive.toArray(new Backend[0]);
-    cumulative = new long[candidates.length];
-    long sum = 0;
-    for (int i = 0; i < candidates.length; i++) {
-      sum += candidates[i].weight();
-      cumulative[i] = sum;
-    }
+    this.backends = new WeightedChoice<>(backends, Backend::weight);
   }
 
   /** The IR route name, such as {@code tcproute/<ns>/<name>}, or null. */
@@ -63,15 +49,7 @@ public final class L4Route {
 
   /** The endpoint for a new connection, or null to refuse it. */
   public InetSocketAddress pick() {
-    if (candidates.length == 0) {
-      return null;
-    }
-    Backend backend = candidates[0];
-    if (candidates.length > 1) {
-      long r = ThreadLocalRandom.current().nextLong(cumulative[cumulative.length - 1]);
-      int i = Arrays.binarySearch(cumulative, r + 1);
-      backend = candidates[i >= 0 ? i : -i - 1];
-    }
-    return backend.endpoints() == null ? null : backend.endpoints().next();
+    Backend backend = backends.pick(ThreadLocalRandom.current());
+    return backend == null || backend.endpoints() == null ? null : backend.endpoints().next();
   }
 }
