@@ -12,12 +12,14 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.TCPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.TCPRouteRule;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.TCPRouteSpec;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.TCPRouteStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.TLSRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.TLSRouteRule;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.TLSRouteStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.UDPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.UDPRouteRule;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.UDPRouteSpec;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.UDPRouteStatus;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -67,12 +69,7 @@ final class L4Routes {
         routes,
         Protocols.TCP_ROUTE,
         route -> route.getSpec() == null ? null : route.getSpec().getParentRefs(),
-        route ->
-            new Spec(
-                null,
-                route.getSpec() == null
-                    ? List.of()
-                    : backendRefs(route.getSpec().getRules(), TCPRouteRule::getBackendRefs)),
+        route -> rulesOnly(route.getSpec(), TCPRouteSpec::getRules, TCPRouteRule::getBackendRefs),
         TCPRouteStatus::new,
         parents,
         backends);
@@ -84,12 +81,7 @@ final class L4Routes {
         routes,
         Protocols.UDP_ROUTE,
         route -> route.getSpec() == null ? null : route.getSpec().getParentRefs(),
-        route ->
-            new Spec(
-                null,
-                route.getSpec() == null
-                    ? List.of()
-                    : backendRefs(route.getSpec().getRules(), UDPRouteRule::getBackendRefs)),
+        route -> rulesOnly(route.getSpec(), UDPRouteSpec::getRules, UDPRouteRule::getBackendRefs),
         UDPRouteStatus::new,
         parents,
         backends);
@@ -116,6 +108,12 @@ final class L4Routes {
       }
     }
     return statuses;
+  }
+
+  /** The spec of a TCPRoute or UDPRoute (null when it has none): rules, no hostnames. */
+  private static <S, T> Spec rulesOnly(
+      S spec, Function<S, List<T>> rules, Function<T, List<BackendRef>> refs) {
+    return new Spec(null, spec == null ? List.of() : backendRefs(rules.apply(spec), refs));
   }
 
   /** Each rule's backendRefs. */

@@ -24,11 +24,7 @@ final class CertificateClock {
   private final CertificateDeadlines deadlines = new CertificateDeadlines();
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "archway-certificate-clock");
-            t.setDaemon(true);
-            return t;
-          });
+          Thread.ofPlatform().daemon().name("archway-certificate-clock").factory());
   private ScheduledFuture<?> armed;
 
   CertificateClock(Clock clock) {
