@@ -402,19 +402,43 @@ def url(target, sc):
     return "%s://%s:%d%s" % (scheme, host, p, scenario_path(sc)), p
 
 
-def probe(target, sc):
-    """One request the way the scenario's load sends it; returns the HTTP status or 0."""
+def curl_argv(target, sc):
+    """curl sending what the scenario's load sends, to its URL; the URL is the last argument."""
     u, p = url(target, sc)
-    argv = ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "3"]
+    argv = ["curl", "-s", "--max-time", "3"]
     if sc["listener"] == "h2c":
         argv.append("--http2-prior-knowledge")
     if sc.get("tls"):
         argv += ["-k", "--tlsv1.3", "--resolve", "%s:%d:%s" % (SNI, p, HOST)]
-    rc, out = run_bounded(argv + [u], 10)
+    return argv + [u]
+
+
+def probe(target, sc):
+    """One request the way the scenario's load sends it; returns the HTTP status or 0."""
+    argv = curl_argv(target, sc)
+    rc, out = run_bounded(argv[:-1] + ["-o", "/dev/null", "-w", "%{http_code}", argv[-1]], 10)
     try:
         return int(out.strip()[-3:])
     except ValueError:
         return 0
+
+
+def forwarding_mismatch(target, sc):
+    """None if the target forwards the X-Forwarded-* headers every target must send (the
+    backend's /svc/0/forwarded echoes them), else what it forwarded. The same work per request
+    includes these headers: Archway and Envoy Gateway add them by default. X-Forwarded-For
+    must hold one address, not necessarily 127.0.0.1: Envoy appends its host's own address for a
+    client on loopback."""
+    if sc["listener"] == "pass" or target == "direct":
+        return None
+    proto = "https" if sc.get("tls") else "http"
+    check = {k: v for k, v in sc.items() if k != "route"}
+    check["path"] = "/svc/0/forwarded"
+    rc, out = run_bounded(curl_argv(target, check), 10)
+    got = out.strip()
+    if re.fullmatch(r"for=[0-9A-Fa-f.:]+ proto=%s" % proto, got):
+        return None
+    return "forwarded %r, every target must forward 'for=<client address> proto=%s'" % (got, proto)
 
 
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3}
@@ -610,6 +634,11 @@ class Bench:
                                   "probe answered %s" % (code or "no connection"))
                     else:
                         self.note(name, workers, t, "failed", "probe answered %s" % code)
+                    self.procs.stop(t)
+                    continue
+                mismatch = forwarding_mismatch(t, sc)
+                if mismatch:
+                    self.note(name, workers, t, "failed", mismatch)
                     self.procs.stop(t)
                     continue
                 live.append(t)
