@@ -13,12 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,20 +30,18 @@ import org.slf4j.LoggerFactory;
  * are deleted; when a Gateway itself is deleted, the garbage collector removes them first through
  * their owner references.
  *
- * <p>Work happens on one background thread; only the newest desired set matters.
+ * <p>Work happens on one background thread ({@link LeaderWork}); only the newest desired set
+ * matters.
  */
 public final class InfraApplier implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(InfraApplier.class);
 
   private final KubernetesClient client;
   private final String fieldManager;
-  private final ScheduledExecutorService executor;
-  private final AtomicReference<List<ProxyResources>> latest = new AtomicReference<>();
-  private final AtomicBoolean scheduled = new AtomicBoolean();
+  private final LeaderWork<List<ProxyResources>> work;
   private final AtomicLong applies = new AtomicLong();
-  private volatile boolean leader;
 
-  // Only touched on the executor's thread: what was applied, by kind/namespace/name.
+  // Only touched on the work's thread: what was applied, by kind/namespace/name.
   private final Map<String, HasMetadata> applied = new HashMap<>();
 
   /**
@@ -58,31 +51,16 @@ public final class InfraApplier implements AutoCloseable {
   public InfraApplier(KubernetesClient client, String fieldManager, Duration resync) {
     this.client = Objects.requireNonNull(client, "client");
     this.fieldManager = Objects.requireNonNull(fieldManager, "fieldManager");
-    this.executor =
-        Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("archway-infra-applier").factory());
-    long period = resync.toMillis();
-    executor.scheduleWithFixedDelay(
-        () -> {
-          applied.clear();
-          schedule();
-        },
-        period,
-        period,
-        TimeUnit.MILLISECONDS);
+    this.work = new LeaderWork<>("archway-infra-applier", resync, this::apply, applied::clear);
   }
 
   /** Starts or stops applying; on becoming the leader the newest desired set is applied. */
   public void setLeader(boolean leader) {
-    this.leader = leader;
-    if (leader) {
-      executor.execute(applied::clear);
-      schedule();
-    }
+    work.setLeader(leader);
   }
 
   public boolean isLeader() {
-    return leader;
+    return work.isLeader();
   }
 
   /** Objects created or changed so far. */
@@ -92,26 +70,11 @@ public final class InfraApplier implements AutoCloseable {
 
   /** The objects every Gateway should have now (replacing any set not yet applied). */
   public void submit(List<ProxyResources> desired) {
-    latest.set(List.copyOf(desired));
-    schedule();
+    work.submit(List.copyOf(desired));
   }
 
-  private void schedule() {
-    if (scheduled.compareAndSet(false, true)) {
-      try {
-        executor.execute(this::run);
-      } catch (java.util.concurrent.RejectedExecutionException e) {
-        scheduled.set(false);
-      }
-    }
-  }
-
-  private void run() {
-    scheduled.set(false);
-    List<ProxyResources> desired = latest.get();
-    if (!leader || desired == null) {
-      return;
-    }
+  /** Applies what changed and prunes what no Gateway wants; false if an apply failed. */
+  private boolean apply(List<ProxyResources> desired) {
     boolean failed = false;
     Set<String> wanted = new HashSet<>();
     for (ProxyResources resources : desired) {
@@ -137,10 +100,7 @@ public final class InfraApplier implements AutoCloseable {
       prune(wanted);
     }
     applied.keySet().retainAll(wanted);
-    if (failed) {
-      // Try again soon rather than at the next resync.
-      executor.schedule(this::schedule, 2, TimeUnit.SECONDS);
-    }
+    return !failed;
   }
 
   /** Deletes Archway's proxy objects that no Gateway wants. */
@@ -189,7 +149,6 @@ public final class InfraApplier implements AutoCloseable {
 
   @Override
   public void close() {
-    leader = false;
-    executor.shutdownNow();
+    work.close();
   }
 }

@@ -54,11 +54,7 @@ public final class StandaloneRunner {
   private final AtomicReference<Rendering> pending = new AtomicReference<>();
   private final ExecutorService renderer =
       Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "archway-statuses");
-            t.setDaemon(true);
-            return t;
-          });
+          Thread.ofPlatform().daemon().name("archway-statuses").factory());
   // The fields below belong to the renderer thread.
   private Map<String, List<String>> lastSummary = Map.of();
   private Map<String, JsonNode> lastStatuses = Map.of();

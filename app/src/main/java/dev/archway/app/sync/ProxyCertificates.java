@@ -1,5 +1,6 @@
 package dev.archway.app.sync;
 
+import dev.archway.infra.LeaderWork;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -16,13 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,13 +75,10 @@ public final class ProxyCertificates implements AutoCloseable {
   private final Duration validity;
   private final Clock clock;
   private final String fieldManager;
-  private final ScheduledExecutorService executor;
-  private final AtomicReference<List<Target>> latest = new AtomicReference<>();
-  private final AtomicBoolean scheduled = new AtomicBoolean();
+  private final LeaderWork<List<Target>> work;
   private final AtomicLong writes = new AtomicLong();
-  private volatile boolean leader;
 
-  // Only touched on the executor's thread, by namespace/secret.
+  // Only touched on the work's thread, by namespace/secret.
   private final Map<String, Known> known = new HashMap<>();
 
   /**
@@ -105,37 +97,17 @@ public final class ProxyCertificates implements AutoCloseable {
     this.validity = Objects.requireNonNull(validity, "validity");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.fieldManager = Objects.requireNonNull(fieldManager, "fieldManager");
-    this.executor =
-        Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("archway-proxy-certificates").factory());
-    long period = resync.toMillis();
-    executor.scheduleWithFixedDelay(
-        () -> {
-          known.clear();
-          schedule();
-        },
-        period,
-        period,
-        TimeUnit.MILLISECONDS);
+    this.work = new LeaderWork<>("archway-proxy-certificates", resync, this::check, known::clear);
   }
 
   /** Starts or stops writing; on becoming the leader every Secret is checked again. */
   public void setLeader(boolean leader) {
-    this.leader = leader;
-    if (leader) {
-      try {
-        executor.execute(known::clear);
-      } catch (RejectedExecutionException e) {
-        return;
-      }
-      schedule();
-    }
+    work.setLeader(leader);
   }
 
   /** The Gateways that need a certificate now (replacing any set not yet handled). */
   public void submit(List<Target> targets) {
-    latest.set(List.copyOf(targets));
-    schedule();
+    work.submit(List.copyOf(targets));
   }
 
   /** Secrets written so far by this replica. */
@@ -143,22 +115,8 @@ public final class ProxyCertificates implements AutoCloseable {
     return writes.get();
   }
 
-  private void schedule() {
-    if (scheduled.compareAndSet(false, true)) {
-      try {
-        executor.execute(this::run);
-      } catch (RejectedExecutionException e) {
-        scheduled.set(false);
-      }
-    }
-  }
-
-  private void run() {
-    scheduled.set(false);
-    List<Target> targets = latest.get();
-    if (!leader || targets == null) {
-      return;
-    }
+  /** Writes the Secrets that are missing, unusable or due for renewal; false if a write failed. */
+  private boolean check(List<Target> targets) {
     boolean failed = false;
     Instant now = clock.instant();
     for (Target target : targets) {
@@ -179,9 +137,7 @@ public final class ProxyCertificates implements AutoCloseable {
         LOG.warn("writing the proxy certificate Secret {} failed: {}", key, e.getMessage());
       }
     }
-    if (failed) {
-      executor.schedule(this::schedule, 2, TimeUnit.SECONDS);
-    }
+    return !failed;
   }
 
   /** When the Secret in the API server is to be renewed, or null if it must be written now. */
@@ -272,7 +228,6 @@ public final class ProxyCertificates implements AutoCloseable {
 
   @Override
   public void close() {
-    leader = false;
-    executor.shutdownNow();
+    work.close();
   }
 }
