@@ -32,11 +32,17 @@ SNI = "bench.example.com"
 
 # Ports: the backend, then one block of ports per target (http, h2c, https, passthrough, admin).
 BACKEND = {"http": 18080, "h2c": 18081, "tls": 18443}
-PORT_BASE = {"archway": 20000, "envoy": 21000, "nginx": 22000, "haproxy": 23000}
+PORT_BASE = {"archway": 20000, "envoy": 21000, "nginx": 22000, "haproxy": 23000,
+             "archway-1route": 24000}
 PORT_OFFSET = {"http": 0, "h2c": 1, "https": 2, "pass": 3, "admin": 9}
 
 PROXIES = ["archway", "envoy", "nginx", "haproxy"]
 ALL_TARGETS = PROXIES + ["direct"]
+# In the route-scale scenarios a second Archway with one route runs beside the one under test and
+# is measured in the same rounds, so that "RPS at N routes / RPS at 1 route" is a ratio of runs
+# seconds apart, like every other ratio, not of scenarios minutes apart on a drifting machine.
+ONE_ROUTE = "archway-1route"
+SUMMARY_TARGETS = ["archway", ONE_ROUTE, "envoy", "nginx", "haproxy", "direct"]
 
 
 def port(target, kind):
@@ -85,10 +91,10 @@ SCENARIOS = {
         config=1, tool="wrk", listener="http", conns=64, route=0,
         what="HTTP/1.1 keep-alive with 1 route (HTTP listener only): requests/s; peak RSS"),
     "routes-1k": dict(
-        config=1000, tool="wrk", listener="http", conns=64, route=999,
+        config=1000, tool="wrk", listener="http", conns=64, route=999, one_route=True,
         what="as routes-1 with 1,000 routes, the request hitting the last-defined route"),
     "routes-10k": dict(
-        config=10000, tool="wrk", listener="http", conns=64, route=9999,
+        config=10000, tool="wrk", listener="http", conns=64, route=9999, one_route=True,
         what="as routes-1 with 10,000 routes, the request hitting the last-defined route;"
              " peak RSS"),
     "latency": dict(
@@ -104,8 +110,10 @@ SCENARIOS = {
 DEFAULT_ORDER = list(SCENARIOS)
 
 
-def scenario_path(sc):
+def scenario_path(sc, target=None):
     if "route" in sc:
+        if target == ONE_ROUTE:
+            return "/svc/0/hello"
         return "/svc/%d/hello" % sc["route"]
     return sc["path"]
 
@@ -387,8 +395,12 @@ def gen_archway(run, env, workers, routes, full, target="archway"):
             "--admin-address", "%s:%d" % (HOST, port(target, "admin"))]
 
 
+def gen_archway_one_route(run, env, workers, routes, full):
+    return gen_archway(run, env, workers, 1, full, target=ONE_ROUTE)
+
+
 GENERATORS = {"nginx": gen_nginx, "haproxy": gen_haproxy, "envoy": gen_envoy,
-              "archway": gen_archway}
+              "archway": gen_archway, ONE_ROUTE: gen_archway_one_route}
 
 
 # --------------------------------------------------------------------------------------------
@@ -399,7 +411,7 @@ def url(target, sc):
     p = port(target, listener)
     scheme = "https" if sc.get("tls") else "http"
     host = SNI if sc.get("tls") else HOST
-    return "%s://%s:%d%s" % (scheme, host, p, scenario_path(sc)), p
+    return "%s://%s:%d%s" % (scheme, host, p, scenario_path(sc, target)), p
 
 
 def curl_argv(target, sc):
@@ -505,7 +517,7 @@ def load_argv(target, sc, seconds, env, threads, rate=None):
             argv.append("--connect-to=%s:%d" % (HOST, p))
         return argv + [u]
     if tool == "openloop":
-        return [env["openloop"], "-addr", "%s:%d" % (HOST, p), "-path", scenario_path(sc),
+        return [env["openloop"], "-addr", "%s:%d" % (HOST, p), "-path", scenario_path(sc, target),
                 "-c", str(sc["conns"]), "-rate", "%d" % rate, "-d", "%ds" % seconds]
     raise ValueError(tool)
 
@@ -583,12 +595,14 @@ class Bench:
 
     def start_target(self, target, sc, run, workers, routes, full):
         pcpu = self.cpus(workers)[0]
+        if target == ONE_ROUTE:
+            routes = 1
         argv = GENERATORS[target](run, self.env, workers, routes, full)
         log = os.path.join(run, target, "out.log")
         env = None
-        if target == "archway" and self.args.archway_java_opts:
+        if target in ("archway", ONE_ROUTE) and self.args.archway_java_opts:
             env = dict(os.environ, ARCHWAY_JAVA_OPTS=self.args.archway_java_opts)
-        if target == "archway" and self.args.archway_args:
+        if target in ("archway", ONE_ROUTE) and self.args.archway_args:
             argv = argv + shlex.split(self.args.archway_args)
         t0 = time.time()
         proc = self.procs.start(target, argv, log, pcpu, env)
@@ -612,6 +626,8 @@ class Bench:
         make_tls(run, self.env)
         pcpu, bcpu, lcpu, threads = self.cpus(workers)
         targets = [t for t in self.args.targets if t in sc.get("targets", ALL_TARGETS)]
+        if sc.get("one_route") and "archway" in targets:
+            targets.insert(targets.index("archway") + 1, ONE_ROUTE)
         self.log("== %s, %d worker(s): %s" % (name, workers, sc["what"]))
         try:
             self.start_backend(run, workers)
@@ -883,7 +899,7 @@ def summarize(results):
         for x in results:
             if x["scenario"] == scenario and x["workers"] == workers and x.get(metric) is not None:
                 by_target.setdefault(x["target"], {})[x["round"]] = x
-        for target in ALL_TARGETS:
+        for target in SUMMARY_TARGETS:
             if target not in by_target:
                 continue
             rounds = by_target[target]
@@ -893,7 +909,7 @@ def summarize(results):
                        median=med, min=min(vals), max=max(vals), rounds=len(vals),
                        spread_pct=round(100.0 * (max(vals) - min(vals)) / med, 1) if med else None,
                        errors=sum(rounds[r].get("errors", 0) for r in rounds))
-            for other in ("envoy", "nginx", "haproxy", "direct"):
+            for other in ("envoy", "nginx", "haproxy", "direct", ONE_ROUTE):
                 if other in by_target and other != target:
                     ratios = [rounds[r][metric] / by_target[other][r][metric]
                               for r in rounds if r in by_target[other]
@@ -949,10 +965,14 @@ def targets_check(rows, control, memory):
         else:
             out.append(("p99 at half of Envoy's saturation rate <= Envoy's (%d)" % w, False, None))
         r1, r10 = row("routes-1", w, "archway"), row("routes-10k", w, "archway")
-        if r1 and r10:
+        if r10 and r10.get("x_" + ONE_ROUTE) is not None:
+            v = r10["x_" + ONE_ROUTE]
+            out.append(("RPS at 10,000 routes >= 0.95x RPS at 1 route (%d)" % w, v >= 0.95,
+                        "%.2fx (per round, beside a 1-route Archway)" % v))
+        elif r1 and r10:
             v = r10["median"] / r1["median"]
             out.append(("RPS at 10,000 routes >= 0.95x RPS at 1 route (%d)" % w, v >= 0.95,
-                        "%.2fx" % v))
+                        "%.2fx (routes-10k / routes-1)" % v))
         else:
             out.append(("RPS at 10,000 routes >= 0.95x RPS at 1 route (%d)" % w, False, None))
         p = row("tls-passthrough", w, "archway")
@@ -998,6 +1018,13 @@ def markdown(meta, rows, status, memory, control, startup, checks):
                     fmt(r.get("p50_ms"), 2), fmt(r.get("p99_ms"), 2), fmt(r.get("p999_ms"), 2),
                     "" if r.get("cpu_pct") is None else "%.0f" % r["cpu_pct"],
                     fmt(r.get("cpu_us_per_req"), 1), fmt(r.get("rss_mib"), 1), r["errors"]))
+    scale = [r for r in rows if r["target"] == "archway" and r.get("x_" + ONE_ROUTE) is not None]
+    if scale:
+        L.append("")
+        L.append("Route scale, Archway at N routes / the 1-route Archway measured in the same"
+                 " rounds (median of per-round ratios): " + "; ".join(
+                     "%s w%d %.2fx" % (r["scenario"], r["workers"], r["x_" + ONE_ROUTE])
+                     for r in scale) + ".")
     if status:
         L.append("")
         L.append("| scenario | workers | target | status | detail |")
@@ -1140,7 +1167,8 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     bench = Bench(args, env, args.out)
 
-    busy = [p for t in PROXIES for p in (port(t, k) for k in PORT_OFFSET) if not port_free(p)]
+    busy = [p for t in PROXIES + [ONE_ROUTE] for p in (port(t, k) for k in PORT_OFFSET)
+            if not port_free(p)]
     busy += [p for p in BACKEND.values() if not port_free(p)]
     if busy:
         sys.exit("bench: ports in use on %s: %s (another bench running?)" % (HOST, busy))
