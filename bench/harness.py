@@ -42,6 +42,7 @@ ALL_TARGETS = PROXIES + ["direct"]
 # is measured in the same rounds, so that "RPS at N routes / RPS at 1 route" is a ratio of runs
 # seconds apart, like every other ratio, not of scenarios minutes apart on a drifting machine.
 ONE_ROUTE = "archway-1route"
+ARCHWAYS = ("archway", ONE_ROUTE)  # both run with --archway-java-opts and --archway-args
 SUMMARY_TARGETS = ["archway", ONE_ROUTE, "envoy", "nginx", "haproxy", "direct"]
 
 
@@ -396,7 +397,7 @@ def gen_archway(run, env, workers, routes, full, target="archway"):
 
 
 def gen_archway_one_route(run, env, workers, routes, full):
-    return gen_archway(run, env, workers, 1, full, target=ONE_ROUTE)
+    return gen_archway(run, env, workers, routes, full, target=ONE_ROUTE)
 
 
 GENERATORS = {"nginx": gen_nginx, "haproxy": gen_haproxy, "envoy": gen_envoy,
@@ -414,10 +415,10 @@ def url(target, sc):
     return "%s://%s:%d%s" % (scheme, host, p, scenario_path(sc, target)), p
 
 
-def curl_argv(target, sc):
-    """curl sending what the scenario's load sends, to its URL; the URL is the last argument."""
+def curl_argv(target, sc, *extra):
+    """curl sending what the scenario's load sends to its URL, with extra options."""
     u, p = url(target, sc)
-    argv = ["curl", "-s", "--max-time", "3"]
+    argv = ["curl", "-s", "--max-time", "3", *extra]
     if sc["listener"] == "h2c":
         argv.append("--http2-prior-knowledge")
     if sc.get("tls"):
@@ -427,8 +428,7 @@ def curl_argv(target, sc):
 
 def probe(target, sc):
     """One request the way the scenario's load sends it; returns the HTTP status or 0."""
-    argv = curl_argv(target, sc)
-    rc, out = run_bounded(argv[:-1] + ["-o", "/dev/null", "-w", "%{http_code}", argv[-1]], 10)
+    rc, out = run_bounded(curl_argv(target, sc, "-o", "/dev/null", "-w", "%{http_code}"), 10)
     try:
         return int(out.strip()[-3:])
     except ValueError:
@@ -600,9 +600,9 @@ class Bench:
         argv = GENERATORS[target](run, self.env, workers, routes, full)
         log = os.path.join(run, target, "out.log")
         env = None
-        if target in ("archway", ONE_ROUTE) and self.args.archway_java_opts:
+        if target in ARCHWAYS and self.args.archway_java_opts:
             env = dict(os.environ, ARCHWAY_JAVA_OPTS=self.args.archway_java_opts)
-        if target in ("archway", ONE_ROUTE) and self.args.archway_args:
+        if target in ARCHWAYS and self.args.archway_args:
             argv = argv + shlex.split(self.args.archway_args)
         t0 = time.time()
         proc = self.procs.start(target, argv, log, pcpu, env)
@@ -1140,8 +1140,9 @@ def main():
         args.warmup = args.warmup if args.warmup is not None else 30
         # 100 changes: the nearest-rank p99 of 20 would be their maximum.
         args.changes = args.changes or 100
-        # The first 30 to 40 changes after start at 10,000 routes are slower (JIT, heap still
-        # sized for start-up): reported apart, as the data plane's warm-up run is not measured.
+        # The first 30 to 40 changes after start at 10,000 routes are slower (docs/benchmarks.md,
+        # "control plane over 100 changes"): reported apart, as the data plane's warm-up run is
+        # not measured.
         args.change_warmup = args.change_warmup if args.change_warmup is not None else 40
     args.targets = [t for t in args.targets.split(",") if t]
     for t in args.targets:
