@@ -99,7 +99,7 @@ public final class DataPlane implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("data plane is closed");
     }
-    RouteTable next = RouteTable.compile(config);
+    RouteTable next = RouteTable.compile(config, table.get());
     FrontendTable nextFrontends = FrontendTable.compile(config, next, frontends.get());
     // Swap before binding, so that a new port serves its routes from its first connection.
     table.set(next);

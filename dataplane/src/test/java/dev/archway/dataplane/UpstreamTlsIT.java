@@ -9,8 +9,10 @@ import static dev.archway.dataplane.Ir.vhost;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.archway.dataplane.tls.TestPki;
+import dev.archway.ir.DataPlaneConfig;
 import dev.archway.ir.Destination;
 import dev.archway.ir.Endpoint;
+import dev.archway.ir.HttpRoute;
 import dev.archway.ir.UpstreamTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
@@ -33,8 +35,10 @@ import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLEngine;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,11 +53,15 @@ class UpstreamTlsIT {
   private static DataPlane dataPlane;
   private static HttpClient client;
   private static int port;
+  private static TestPki ca;
+  private static TestPki otherCa;
+  private static List<Endpoint> endpoints;
+  private static final AtomicInteger backendConnections = new AtomicInteger();
 
   @BeforeAll
   static void start() {
-    TestPki ca = TestPki.ca("upstream-ca");
-    TestPki otherCa = TestPki.ca("other-ca");
+    ca = TestPki.ca("upstream-ca");
+    otherCa = TestPki.ca("other-ca");
     TestPki.Issued cert = ca.issue("backend", "backend.example.com");
     group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     backend =
@@ -64,6 +72,7 @@ class UpstreamTlsIT {
                 new ChannelInitializer<Channel>() {
                   @Override
                   protected void initChannel(Channel ch) {
+                    backendConnections.incrementAndGet();
                     SSLEngine engine = cert.serverContext().createSSLEngine();
                     engine.setUseClientMode(false);
                     ch.pipeline()
@@ -77,41 +86,40 @@ class UpstreamTlsIT {
             .syncUninterruptibly()
             .channel();
     int backendPort = ((InetSocketAddress) backend.localAddress()).getPort();
-    List<Endpoint> endpoints = List.of(new Endpoint("127.0.0.1", backendPort));
+    endpoints = List.of(new Endpoint("127.0.0.1", backendPort));
     port = E2e.freePort();
     dataPlane = E2e.dataPlane();
-    dataPlane.apply(
-        Ir.config(
-            Ir.listener(
-                port,
-                vhost(
-                    "v",
-                    "*",
-                    route("ok", "*", prefix("/ok"), backend("ok", 1)),
-                    route("san-list", "*", prefix("/san-list"), backend("san-list", 1)),
-                    route("wrong-sni", "*", prefix("/wrong-sni"), backend("wrong-sni", 1)),
-                    route("wrong-san", "*", prefix("/wrong-san"), backend("wrong-san", 1)),
-                    route("untrusted", "*", prefix("/untrusted"), backend("untrusted", 1)),
-                    route("broken", "*", prefix("/broken"), backend("broken", 1)),
-                    route("plain", "*", prefix("/plain"), backend("plain", 1)))),
-            tls("ok", endpoints, ca.pem(), "backend.example.com", List.of()),
-            tls(
-                "san-list",
-                endpoints,
-                ca.pem(),
-                "not-in-the-certificate.example.com",
-                List.of(san("backend.example.com"))),
-            tls("wrong-sni", endpoints, ca.pem(), "other.example.com", List.of()),
-            tls(
-                "wrong-san",
-                endpoints,
-                ca.pem(),
-                "backend.example.com",
-                List.of(san("x.example.com"))),
-            tls("untrusted", endpoints, otherCa.pem(), "backend.example.com", List.of()),
-            tls("broken", endpoints, "not a PEM", "backend.example.com", List.of()),
-            new Destination("plain", Destination.AppProtocol.HTTP1, endpoints)));
+    dataPlane.apply(config());
     client = E2e.http1();
+  }
+
+  /** The configuration under test, built anew on each call as a translation would. */
+  private static DataPlaneConfig config(HttpRoute... more) {
+    List<HttpRoute> routes =
+        new ArrayList<>(
+            List.of(
+                route("ok", "*", prefix("/ok"), backend("ok", 1)),
+                route("san-list", "*", prefix("/san-list"), backend("san-list", 1)),
+                route("wrong-sni", "*", prefix("/wrong-sni"), backend("wrong-sni", 1)),
+                route("wrong-san", "*", prefix("/wrong-san"), backend("wrong-san", 1)),
+                route("untrusted", "*", prefix("/untrusted"), backend("untrusted", 1)),
+                route("broken", "*", prefix("/broken"), backend("broken", 1)),
+                route("plain", "*", prefix("/plain"), backend("plain", 1))));
+    routes.addAll(List.of(more));
+    return Ir.config(
+        Ir.listener(port, vhost("v", "*", routes.toArray(HttpRoute[]::new))),
+        tls("ok", endpoints, ca.pem(), "backend.example.com", List.of()),
+        tls(
+            "san-list",
+            endpoints,
+            ca.pem(),
+            "not-in-the-certificate.example.com",
+            List.of(san("backend.example.com"))),
+        tls("wrong-sni", endpoints, ca.pem(), "other.example.com", List.of()),
+        tls("wrong-san", endpoints, ca.pem(), "backend.example.com", List.of(san("x.example.com"))),
+        tls("untrusted", endpoints, otherCa.pem(), "backend.example.com", List.of()),
+        tls("broken", endpoints, "not a PEM", "backend.example.com", List.of()),
+        new Destination("plain", Destination.AppProtocol.HTTP1, endpoints));
   }
 
   @AfterAll
@@ -168,6 +176,23 @@ class UpstreamTlsIT {
   void unusableCaBundleIs502AndTheRestOfTheConfigurationServes() {
     assertThat(send(client, request(port, null, "/broken")).statusCode()).isEqualTo(502);
     assertThat(send(client, request(port, null, "/ok")).statusCode()).isEqualTo(200);
+  }
+
+  /**
+   * A configuration change that leaves a destination's TLS settings as they were keeps its pooled
+   * connections: the next request reuses one instead of opening a new connection and handshake.
+   */
+  @Test
+  void aChangeElsewhereKeepsPooledTlsConnections() {
+    try (var ownClient = E2e.http1()) {
+      assertThat(send(ownClient, request(port, null, "/ok")).statusCode()).isEqualTo(200);
+      int opened = backendConnections.get();
+
+      dataPlane.apply(config(route("new", "*", prefix("/new"), backend("ok", 1))));
+      assertThat(send(ownClient, request(port, null, "/new")).statusCode()).isEqualTo(200);
+
+      assertThat(backendConnections.get()).isEqualTo(opened);
+    }
   }
 
   @Test

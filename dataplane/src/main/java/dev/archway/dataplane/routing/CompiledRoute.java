@@ -2,6 +2,7 @@ package dev.archway.dataplane.routing;
 
 import dev.archway.ir.PathMatch;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
@@ -50,6 +51,45 @@ public final class CompiledRoute {
     this.filters = filters;
     this.backends = backends;
     this.options = options;
+  }
+
+  /** The same route at another position of its virtual host's list (see {@link CompileMemo}). */
+  CompiledRoute at(int newIndex) {
+    return newIndex == index ? this : new CompiledRoute(this, newIndex);
+  }
+
+  private CompiledRoute(CompiledRoute route, int index) {
+    this.index = index;
+    this.name = route.name;
+    this.hostname = route.hostname;
+    this.pathType = route.pathType;
+    this.pathValue = route.pathValue;
+    this.pathRegex = route.pathRegex;
+    this.method = route.method;
+    this.headers = route.headers;
+    this.queryParams = route.queryParams;
+    this.filters = route.filters;
+    this.backends = route.backends;
+    this.options = route.options;
+  }
+
+  /**
+   * Whether each upstream this route sends to (backends, mirrors) is the one named in {@code
+   * upstreams}.
+   */
+  boolean usesOnly(Map<String, Upstream> upstreams) {
+    for (Backend backend : backends.all()) {
+      if (backend.upstream() != null
+          && upstreams.get(backend.destination()) != backend.upstream()) {
+        return false;
+      }
+    }
+    for (RouteOptions.Mirror mirror : options.mirrors()) {
+      if (upstreams.get(mirror.upstream().name()) != mirror.upstream()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Mirrors, CORS, timeouts, retry and gRPC handling; {@link RouteOptions#NONE} when unset. */

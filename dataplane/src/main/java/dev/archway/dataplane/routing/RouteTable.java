@@ -13,14 +13,17 @@ import java.util.Map;
  */
 public final class RouteTable {
   /** A table that serves nothing. */
-  public static final RouteTable EMPTY = new RouteTable(Map.of(), Map.of());
+  public static final RouteTable EMPTY = new RouteTable(Map.of(), Map.of(), CompileMemo.EMPTY);
 
   private final Map<ListenerKey, ListenerRoutes> listeners;
   private final Map<String, String> conflicts;
+  private final CompileMemo memo;
 
-  RouteTable(Map<ListenerKey, ListenerRoutes> listeners, Map<String, String> conflicts) {
+  RouteTable(
+      Map<ListenerKey, ListenerRoutes> listeners, Map<String, String> conflicts, CompileMemo memo) {
     this.listeners = Collections.unmodifiableMap(new LinkedHashMap<>(listeners));
     this.conflicts = Collections.unmodifiableMap(new LinkedHashMap<>(conflicts));
+    this.memo = memo;
   }
 
   /**
@@ -29,7 +32,18 @@ public final class RouteTable {
    * @throws InvalidConfigException naming the first offending field
    */
   public static RouteTable compile(DataPlaneConfig config) {
-    return new RouteTableCompiler(config).compile();
+    return compile(config, EMPTY);
+  }
+
+  /**
+   * Compiles a configuration that replaces {@code previous}, reusing the compiled upstreams and
+   * routes that did not change ({@link CompileMemo}); the result is the same as {@link
+   * #compile(DataPlaneConfig)}'s.
+   *
+   * @throws InvalidConfigException naming the first offending field
+   */
+  public static RouteTable compile(DataPlaneConfig config, RouteTable previous) {
+    return new RouteTableCompiler(config, previous.memo).compile();
   }
 
   /** The routes served at {@code key}, or null when the configuration has no listener there. */

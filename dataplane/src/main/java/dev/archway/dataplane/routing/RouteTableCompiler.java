@@ -35,10 +35,16 @@ final class RouteTableCompiler {
   static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
   private final DataPlaneConfig config;
+  private final CompileMemo previous;
+  private final CompileMemo.Builder next = new CompileMemo.Builder();
   private final Map<String, Upstream> upstreams = new HashMap<>();
 
-  RouteTableCompiler(DataPlaneConfig config) {
+  /**
+   * @param previous what the previous table was compiled from, reused for what did not change
+   */
+  RouteTableCompiler(DataPlaneConfig config, CompileMemo previous) {
     this.config = config;
+    this.previous = previous;
   }
 
   RouteTable compile() {
@@ -69,38 +75,46 @@ final class RouteTableCompiler {
         }
       }
     }
-    return new RouteTable(listeners, conflicts);
+    return new RouteTable(listeners, conflicts, next.build());
   }
 
   private void compileDestinations() {
+    dev.archway.ir.TlsCertificate clientCertificate = backendClientCertificate();
     for (int d = 0; d < config.destinations().size(); d++) {
       Destination destination = config.destinations().get(d);
-      List<InetSocketAddress> addresses = new ArrayList<>();
-      for (Endpoint endpoint : destination.endpoints()) {
-        addresses.add(socketAddress(endpoint));
+      Upstream upstream = previous.upstream(destination, clientCertificate);
+      if (upstream == null) {
+        upstream = compileDestination(destination, clientCertificate);
       }
-      UpstreamTlsContext tls = null;
-      String brokenTls = null;
-      if (destination.tls() != null) {
-        try {
-          tls =
-              UpstreamTlsContext.of(
-                  destination.tls(),
-                  backendClientCertificate(),
-                  destination.protocol() == Destination.AppProtocol.H2C);
-        } catch (IllegalArgumentException e) {
-          // One bad policy must not reject the whole configuration: its destination answers 502.
-          brokenTls = "destinations[" + d + "].tls: " + e.getMessage();
-        }
-      }
-      Upstream previous =
-          upstreams.put(
-              destination.name(),
-              new Upstream(destination.name(), destination.protocol(), addresses, tls, brokenTls));
-      if (previous != null) {
+      next.upstream(destination, clientCertificate, upstream);
+      if (upstreams.put(destination.name(), upstream) != null) {
         throw invalid("destinations[" + d + "].name", destination.name(), "unique names");
       }
     }
+  }
+
+  private static Upstream compileDestination(
+      Destination destination, dev.archway.ir.TlsCertificate clientCertificate) {
+    List<InetSocketAddress> addresses = new ArrayList<>();
+    for (Endpoint endpoint : destination.endpoints()) {
+      addresses.add(socketAddress(endpoint));
+    }
+    UpstreamTlsContext tls = null;
+    String brokenTls = null;
+    if (destination.tls() != null) {
+      try {
+        tls =
+            UpstreamTlsContext.of(
+                destination.tls(),
+                clientCertificate,
+                destination.protocol() == Destination.AppProtocol.H2C);
+      } catch (IllegalArgumentException e) {
+        // One bad policy must not reject the whole configuration: its destination answers 502.
+        // Named, not numbered: a reused upstream may sit elsewhere in the next configuration.
+        brokenTls = "destination " + destination.name() + ": tls: " + e.getMessage();
+      }
+    }
+    return new Upstream(destination.name(), destination.protocol(), addresses, tls, brokenTls);
   }
 
   /**
@@ -138,7 +152,10 @@ final class RouteTableCompiler {
       String hostname = hostname(vfield + ".hostname", vhost.hostname());
       Map<String, List<CompiledRoute>> groups = new LinkedHashMap<>();
       for (int r = 0; r < vhost.routes().size(); r++) {
-        CompiledRoute route = compileRoute(vfield + ".routes[" + r + "]", r, vhost.routes().get(r));
+        HttpRoute ir = vhost.routes().get(r);
+        CompiledRoute route = previous.route(ir, upstreams);
+        route = route != null ? route.at(r) : compileRoute(vfield + ".routes[" + r + "]", r, ir);
+        next.route(ir, route);
         groups.computeIfAbsent(route.hostname(), h -> new ArrayList<>()).add(route);
       }
       Map<String, PathIndex> indexes = new LinkedHashMap<>();
