@@ -15,7 +15,6 @@ import dev.archway.ir.UdpListener;
 import dev.archway.ir.VirtualHost;
 import dev.archway.ir.WeightedBackend;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -35,8 +34,22 @@ final class IrBuilder {
    * precedence order; TLS ports with one TlsVirtualHost per listener; TCP and UDP listeners with
    * the winning route. Only the destinations some route or mirror refers to are included.
    */
+  /** Puts a listener's route entries in precedence order. */
+  interface RouteOrder {
+    /** Sorts each listener's entries from scratch. */
+    RouteOrder FROM_SCRATCH = l -> PrecedenceOrder.sort(l.routes, null);
+
+    /** {@code l.routes} in precedence order, in an array the caller may keep but not change. */
+    RouteEntry[] sorted(ListenerContext l);
+  }
+
   static DataPlaneConfig build(
       Collection<GatewayContext> gateways, Map<String, Destination> resolved) {
+    return build(gateways, resolved, RouteOrder.FROM_SCRATCH);
+  }
+
+  static DataPlaneConfig build(
+      Collection<GatewayContext> gateways, Map<String, Destination> resolved, RouteOrder order) {
     List<GatewayIr> gatewayIrs = new ArrayList<>();
     // A hash set while collecting (one add per backend of every route), sorted once at the end.
     Set<String> used = new HashSet<>();
@@ -58,8 +71,7 @@ final class IrBuilder {
             l.terminatesTls() ? new ServerTls(l.certificates, l.clientValidation) : null;
         switch (l.protocol()) {
           case Protocols.HTTP, Protocols.HTTPS -> {
-            RouteEntry[] entries = l.routes.toArray(new RouteEntry[0]);
-            Arrays.sort(entries, RouteEntry.PRECEDENCE);
+            RouteEntry[] entries = order.sorted(l);
             List<HttpRoute> routes = new ArrayList<>(entries.length);
             for (RouteEntry e : entries) {
               routes.add(e.route());

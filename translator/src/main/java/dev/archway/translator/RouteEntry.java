@@ -21,7 +21,8 @@ record RouteEntry(HttpRoute route, Instant created, String namespacedName, int r
    * The spec's precedence (apis/v1/httproute_types.go, HTTPRouteRule): the most specific hostname;
    * then an Exact path, then the longest PathPrefix, then RegularExpression; then a method match;
    * then more header matches; then more query param matches; then the older route (missing
-   * timestamps last); then {@code namespace/name}; then rule and match order.
+   * timestamps last); then {@code namespace/name}; then rule and match order; then an HTTPRoute
+   * before a GRPCRoute.
    */
   static final Comparator<RouteEntry> PRECEDENCE = RouteEntry::compare;
 
@@ -68,7 +69,18 @@ record RouteEntry(HttpRoute route, Instant created, String namespacedName, int r
       return c;
     }
     c = Integer.compare(a.rule(), b.rule());
-    return c != 0 ? c : Integer.compare(a.match(), b.match());
+    if (c != 0) {
+      return c;
+    }
+    c = Integer.compare(a.match(), b.match());
+    // An HTTPRoute before a GRPCRoute of the same namespace/name (the order they were always
+    // added in), so that entries that still tie are copies of one IR route and any order of the
+    // input sorts the same (PrecedenceOrder relies on it).
+    return c != 0 ? c : Boolean.compare(isGrpc(a), isGrpc(b));
+  }
+
+  private static boolean isGrpc(RouteEntry e) {
+    return e.route().name().startsWith("grpcroute/");
   }
 
   private static int pathRank(PathMatch path) {

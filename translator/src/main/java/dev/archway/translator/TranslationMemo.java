@@ -102,6 +102,7 @@ public final class TranslationMemo {
   private Context context;
   private Map<ResourceKey, Outcome> outcomes = Map.of();
   private Map<String, Destination> destinations = Map.of();
+  private Map<String, RouteEntry[]> routeOrders = Map.of();
   private int reused;
   private int total;
 
@@ -116,11 +117,12 @@ public final class TranslationMemo {
   }
 
   /** One translation's use of the memo: reads the previous outcomes, collects the new ones. */
-  final class Session {
+  final class Session implements IrBuilder.RouteOrder {
     private final Context now;
     private final boolean valid;
     private final Map<String, ListenerContext> listeners;
     private final Map<ResourceKey, Outcome> next = new HashMap<>();
+    private final Map<String, RouteEntry[]> nextRouteOrders = new HashMap<>();
     private final BackendResolver backends;
     private int reusedNow;
 
@@ -194,10 +196,25 @@ public final class TranslationMemo {
       return Objects.requireNonNull(l.memoKey, "listener without a memo key");
     }
 
+    /**
+     * Sorts a listener's entries starting from the order they had after the previous translation
+     * ({@link PrecedenceOrder}); the result is the same whatever the memo holds.
+     */
+    @Override
+    public RouteEntry[] sorted(ListenerContext l) {
+      if (listeners == null) {
+        return PrecedenceOrder.sort(l.routes, null); // listener keys are not unique
+      }
+      RouteEntry[] sorted = PrecedenceOrder.sort(l.routes, routeOrders.get(keyOf(l)));
+      nextRouteOrders.put(keyOf(l), sorted);
+      return sorted;
+    }
+
     /** Makes this translation's outcomes the ones the next translation may reuse. */
     void finish(int routes) {
       context = now;
       outcomes = next;
+      routeOrders = nextRouteOrders;
       destinations = Map.copyOf(backends.destinations());
       reused = reusedNow;
       total = routes;

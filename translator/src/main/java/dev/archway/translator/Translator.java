@@ -91,7 +91,11 @@ public final class Translator {
     statuses.putAll(L4Routes.processUdp(snapshot.list(UDPRoute.class), parents, backends));
 
     // 5. The IR, then the Gateway statuses (they count the routes attached in step 4).
-    DataPlaneConfig config = IrBuilder.build(gateways.values(), backends.destinations());
+    DataPlaneConfig config =
+        IrBuilder.build(
+            gateways.values(),
+            backends.destinations(),
+            session == null ? IrBuilder.RouteOrder.FROM_SCRATCH : session);
     statuses.putAll(BackendTlsPolicies.statuses(policies, config, gateways.values(), index));
     for (GatewayContext gw : gateways.values()) {
       statuses.put(gw.key, GatewayStatuses.build(gw, facts));
