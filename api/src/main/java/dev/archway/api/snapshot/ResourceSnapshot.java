@@ -21,9 +21,18 @@ import java.util.Optional;
 public final class ResourceSnapshot {
   public static final ResourceSnapshot EMPTY = builder().build();
 
+  /**
+   * Written out rather than composed from {@code Comparator.comparing}: every file change sorts the
+   * whole snapshot again (10,000 routes: about 140,000 comparisons), and the composed form walks a
+   * chain of lambdas on each.
+   */
   private static final Comparator<HasMetadata> BY_NAMESPACE_AND_NAME =
-      Comparator.comparing((HasMetadata r) -> nullToEmpty(r.getMetadata().getNamespace()))
-          .thenComparing(r -> r.getMetadata().getName());
+      (a, b) -> {
+        int c =
+            nullToEmpty(a.getMetadata().getNamespace())
+                .compareTo(nullToEmpty(b.getMetadata().getNamespace()));
+        return c != 0 ? c : a.getMetadata().getName().compareTo(b.getMetadata().getName());
+      };
 
   private final Map<Class<?>, List<HasMetadata>> byType;
   private final List<HasMetadata> all;
