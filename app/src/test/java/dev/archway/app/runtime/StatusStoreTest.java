@@ -126,4 +126,46 @@ class StatusStoreTest {
     assertThat(resolvedRefs.get("status").asString()).isEqualTo("True");
     assertThat(resolvedRefs.get("lastTransitionTime").asString()).isEqualTo("2026-01-01T00:01:00Z");
   }
+
+  /**
+   * The admin API's resources: each as loaded, with Archway's stamped status in place of its own
+   * and other controllers' route parents kept.
+   */
+  @Test
+  void resourcesCarryTheirSpecAndTheStampedStatusWithOtherControllersParents() throws IOException {
+    List<HasMetadata> gateway = load("gw.yaml", GATEWAY);
+    List<HasMetadata> shared =
+        load(
+            "shared.yaml",
+            route("shared", "app")
+                + """
+                status:
+                  parents:
+                  - parentRef: {name: elsewhere}
+                    controllerName: example.com/other
+                    conditions: [{type: Accepted, status: "True", reason: Accepted,
+                                  lastTransitionTime: "2025-01-01T00:00:00Z"}]
+                """);
+    StatusStore store = new StatusStore();
+    StatusStore.View view = publish(store, concat(gateway, shared), "2026-01-01T00:00:00Z");
+
+    JsonNode route = null;
+    for (JsonNode r : view.resources()) {
+      if (r.at("/metadata/name").asString().equals("shared")) {
+        route = r;
+      }
+    }
+    assertThat(route).isNotNull();
+    assertThat(route.at("/spec/parentRefs/0/name").asString()).isEqualTo("gw");
+    assertThat(route.at("/status/parents/0/controllerName").asString())
+        .isEqualTo("archway.dev/gateway-controller");
+    assertThat(route.at("/status/parents/0/conditions/0/lastTransitionTime").asString())
+        .isEqualTo("2026-01-01T00:00:00Z");
+    assertThat(route.at("/status/parents/1/controllerName").asString())
+        .isEqualTo("example.com/other");
+    assertThat(route.get("status")).isEqualTo(view.statuses().get("HTTPRoute/default/shared"));
+    // Resources without a status of Archway's are shown as loaded.
+    assertThat(view.resources())
+        .anySatisfy(r -> assertThat(r.at("/kind").asString()).isEqualTo("Backend"));
+  }
 }
