@@ -788,6 +788,11 @@ class Bench:
                     entry.update(median_ms=round(statistics.median(ok), 1),
                                  p99_ms=round(nearest_rank(ok, 0.99), 1),
                                  max_ms=round(ok[-1], 1), min_ms=round(ok[0], 1))
+                    # The stricter reading of the target: every change since start, the slow
+                    # first ones included (a timed-out warm-up change counts as a miss below).
+                    every = sorted(ok + [x for x in cold if x is not None])
+                    entry.update(p99_all_ms=round(nearest_rank(every, 0.99), 1),
+                                 cold_timeouts=sum(1 for x in cold if x is None))
                 self.control.append(entry)
                 self.memory.append(dict(scenario=name, workers=workers, target="archway",
                                         vmhwm_mib=vm_hwm_mib(self.procs.live["archway"].pid)))
@@ -980,9 +985,16 @@ def targets_check(rows, control, memory):
         out.append(("TLS passthrough >= 0.9x direct (%d)" % w, v is not None and v >= 0.9,
                     "%.2fx" % v if v is not None else None))
         c = [x for x in control if x["workers"] == w and x["routes"] == 10000 and "p99_ms" in x]
-        out.append(("file change to serving <= 200 ms p99 at 10,000 routes (%d)" % w,
-                    bool(c) and c[0]["p99_ms"] <= 200 and not c[0]["timeouts"],
-                    "%.0f ms" % c[0]["p99_ms"] if c else None))
+        if c:
+            # Met only if it holds for every change since start, the warm-up ones included.
+            strict = max(c[0]["p99_ms"], c[0].get("p99_all_ms", c[0]["p99_ms"]))
+            out.append(("file change to serving <= 200 ms p99 at 10,000 routes (%d)" % w,
+                        strict <= 200 and not c[0]["timeouts"] and not c[0].get("cold_timeouts"),
+                        "%.0f ms (%.0f ms after the warm-up changes)"
+                        % (c[0].get("p99_all_ms", c[0]["p99_ms"]), c[0]["p99_ms"])))
+        else:
+            out.append(("file change to serving <= 200 ms p99 at 10,000 routes (%d)" % w,
+                        False, None))
     return out
 
 
@@ -1056,13 +1068,15 @@ def markdown(meta, rows, status, memory, control, startup, checks):
                  " new route:")
         L.append("")
         L.append("| routes | workers | changes | median ms | p99 ms | min ms | max ms | timeouts"
-                 " | warm-up changes, not counted (count: median, max ms) |")
-        L.append("|---|---|---|---|---|---|---|---|---|")
+                 " | warm-up changes, not counted (count: median, max ms)"
+                 " | p99 ms of all, warm-up included |")
+        L.append("|---|---|---|---|---|---|---|---|---|---|")
         for c in control:
-            L.append("| %d | %d | %d | %s | %s | %s | %s | %d | %s |"
+            L.append("| %d | %d | %d | %s | %s | %s | %s | %d | %s | %s |"
                      % (c["routes"], c["workers"], c["changes"], fmt(c.get("median_ms"), 1),
                         fmt(c.get("p99_ms"), 1), fmt(c.get("min_ms"), 1), fmt(c.get("max_ms"), 1),
-                        c["timeouts"], cold_brief(c.get("cold_ms", []))))
+                        c["timeouts"], cold_brief(c.get("cold_ms", [])),
+                        fmt(c.get("p99_all_ms"), 1)))
     if startup:
         L.append("")
         L.append("Start to first 200 (s): " + "; ".join(
