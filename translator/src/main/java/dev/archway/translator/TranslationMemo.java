@@ -13,6 +13,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * What one translation learned about each HTTPRoute, kept for the next translation of the same
@@ -103,6 +105,7 @@ public final class TranslationMemo {
   private Map<ResourceKey, Outcome> outcomes = Map.of();
   private Map<String, Destination> destinations = Map.of();
   private Map<String, RouteEntry[]> routeOrders = Map.of();
+  private SortedSet<ResourceKey> lookups = new TreeSet<>();
   private int reused;
   private int total;
 
@@ -210,8 +213,23 @@ public final class TranslationMemo {
       return sorted;
     }
 
+    /**
+     * What the translation looked up ({@code looked}), completed for the routes it reused: those
+     * were not looked at again, so what the translation before listed is added. A superset, then,
+     * which is what {@link TranslationResult#lookups()} is used for (deciding that a change to an
+     * object nothing looked up needs no translation). A translation that reuses nothing has the
+     * exact set again; one does whenever an object other than an HTTPRoute changed.
+     */
+    SortedSet<ResourceKey> lookups(SortedSet<ResourceKey> looked) {
+      if (reusedNow > 0) {
+        looked.addAll(lookups);
+      }
+      return looked;
+    }
+
     /** Makes this translation's outcomes the ones the next translation may reuse. */
-    void finish(int routes) {
+    void finish(int routes, SortedSet<ResourceKey> reported) {
+      lookups = reported;
       context = now;
       outcomes = next;
       routeOrders = nextRouteOrders;

@@ -69,8 +69,9 @@ import java.util.TreeSet;
  *     where the reference is permitted (the same namespace, or a ReferenceGrant allows it); the
  *     Services, Backends and ProxyConfigs referenced; and the Namespaces whose labels a {@code
  *     Selector} of allowedRoutes or allowedListeners was matched against. The Kubernetes provider
- *     watches exactly these Secrets and ConfigMaps. Complete for a translation without a {@link
- *     TranslationMemo} (the routes a memo reuses are not looked at again).
+ *     watches exactly these Secrets and ConfigMaps. Exact for a translation that reused no route
+ *     from a {@link TranslationMemo}; one that did lists these plus what the translation before it
+ *     listed (the routes it reused were not looked at again), a superset.
  */
 public record TranslationResult(
     DataPlaneConfig config,

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
 
 /**
@@ -101,10 +102,12 @@ public final class Translator {
       statuses.put(gw.key, GatewayStatuses.build(gw, facts));
     }
     statuses.putAll(ListenerSets.statuses(listenerSets, facts));
+    SortedSet<ResourceKey> lookups = index.lookups();
     if (session != null) {
-      session.finish(httpRoutes.size());
+      lookups = session.lookups(lookups);
+      session.finish(httpRoutes.size(), lookups);
     }
-    return new TranslationResult(config, statuses, index.lookups());
+    return new TranslationResult(config, statuses, lookups);
   }
 
   /**

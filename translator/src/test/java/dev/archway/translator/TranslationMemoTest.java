@@ -128,6 +128,32 @@ class TranslationMemoTest {
     }
   }
 
+  /**
+   * The controller skips changes to Services and Namespaces nothing looked up: a translation that
+   * reused routes must still list what they looked up when they were translated.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void lookupsCoverWhatAFreshTranslationLooksUp(String name) {
+    ResourceSnapshot snapshot = load(name);
+    RuntimeFacts facts = GoldenTest.factsFor(name);
+    List<HasMetadata> all = snapshot.all();
+    for (int i = 0; i < all.size(); i++) {
+      if (!(all.get(i) instanceof HTTPRoute)) {
+        continue;
+      }
+      TranslationMemo memo = new TranslationMemo();
+      Translator.translate(snapshot, facts, GatewayRuntime.HOST, memo);
+      ResourceSnapshot without = edited(snapshot, i, r -> r);
+      for (ResourceSnapshot next : List.of(without, snapshot)) {
+        TranslationResult reusing = Translator.translate(next, facts, GatewayRuntime.HOST, memo);
+        assertThat(reusing.lookups())
+            .as("after HTTPRoute %s left and came back", all.get(i).getMetadata().getName())
+            .containsAll(Translator.translate(next, facts).lookups());
+      }
+    }
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void movingTheClockPastCertificateExpiryIsNoticed(String name) {

@@ -22,6 +22,7 @@ import dev.archway.provider.kubernetes.ObjectCache;
 import dev.archway.provider.kubernetes.SnapshotUpdate;
 import dev.archway.provider.kubernetes.StatusWriter;
 import dev.archway.translator.GatewayRuntime;
+import dev.archway.translator.TranslationMemo;
 import dev.archway.translator.TranslationResult;
 import dev.archway.translator.Translator;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -141,6 +142,13 @@ public final class ControllerRunner implements AutoCloseable {
   private DataPlaneConfig applied = DataPlaneConfig.EMPTY;
   private TranslationResult lastResult; // what statuses were last published from
   private TranslationResult lastTranslated; // what the last translation read
+
+  /**
+   * HTTPRoutes that did not change are not translated again (the informers hand out the same object
+   * until it changes). Results are only read: published, written as statuses, applied.
+   */
+  private final TranslationMemo memo = new TranslationMemo();
+
   private Set<ResourceKey> proxyServices = Set.of(); // read for addresses (Kubernetes infra)
   private RuntimeFacts facts = RuntimeFacts.NONE;
   private volatile boolean serving;
@@ -317,13 +325,19 @@ public final class ControllerRunner implements AutoCloseable {
     return translations.get();
   }
 
+  /** How many HTTPRoutes the last translation reused from the one before (for tests and logs). */
+  public synchronized int lastReusedRoutes() {
+    return memo.lastReused();
+  }
+
   private TranslationResult translate(ResourceSnapshot snapshot, Instant now) {
     translations.incrementAndGet();
     lastTranslated =
         Translator.translate(
             snapshot,
             facts.withNow(now),
-            proxy == null ? GatewayRuntime.HOST : GatewayRuntime.KUBERNETES);
+            proxy == null ? GatewayRuntime.HOST : GatewayRuntime.KUBERNETES,
+            memo);
     return lastTranslated;
   }
 

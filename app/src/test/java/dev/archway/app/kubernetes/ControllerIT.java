@@ -442,7 +442,7 @@ class ControllerIT {
    * translation and no status write (the admin view shows them, so the controller did see them),
    * while creating a Service a route was missing, changing a Service a route uses, and labelling a
    * Namespace an allowedRoutes selector reads each make one, with the statuses and traffic they
-   * call for.
+   * call for, also after a translation that reused the routes (TranslationMemo).
    */
   @Test
   void translatesOnlyChangesArchwaysGatewaysDependOn() {
@@ -569,6 +569,28 @@ class ControllerIT {
       assertThat(gateway("theirs").getStatus().getConditions())
           .allMatch(c -> c.getReason().equals("Pending"));
       assertThat(parent(route("their-route"), "theirs", ArchwayApi.CONTROLLER_NAME)).isEmpty();
+
+      // A route of Archway's is added, then changed: the second translation reuses the others
+      // (nothing else changed since the first), and must still list what they looked up, or the
+      // missing Service's creation below would look irrelevant.
+      client.resource(Fixtures.route(ns, "extra", "/extra", "echo", "gw")).create();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> parentCondition(route("extra"), "Accepted", "True", "Accepted"));
+      client
+          .resources(HTTPRoute.class)
+          .inNamespace(ns)
+          .withName("extra")
+          .edit(
+              r -> {
+                r.getSpec().getRules().get(0).getMatches().get(0).getPath().setValue("/extra2");
+                return r;
+              });
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> parentCondition(route("extra"), "Accepted", "True", "Accepted"));
+      assertThat(replica.runner().lastReusedRoutes()).isGreaterThanOrEqualTo(2);
+      translations = replica.runner().translations();
 
       // Relevant: the Service the route was missing appears.
       client.resource(Fixtures.service(ns, "later")).create();
