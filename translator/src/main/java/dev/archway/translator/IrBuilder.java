@@ -27,13 +27,6 @@ import java.util.TreeMap;
 final class IrBuilder {
   private IrBuilder() {}
 
-  /**
-   * One GatewayIr per Gateway. In it, per port, the listeners the data plane can serve (Accepted,
-   * and with a certificate when they terminate TLS), the Gateway's own and those of its
-   * ListenerSets: HTTP and HTTPS ports with one VirtualHost per listener and its routes in
-   * precedence order; TLS ports with one TlsVirtualHost per listener; TCP and UDP listeners with
-   * the winning route. Only the destinations some route or mirror refers to are included.
-   */
   /** Puts a listener's route entries in precedence order. */
   interface RouteOrder {
     /** Sorts each listener's entries from scratch. */
@@ -43,11 +36,16 @@ final class IrBuilder {
     RouteEntry[] sorted(ListenerContext l);
   }
 
-  static DataPlaneConfig build(
-      Collection<GatewayContext> gateways, Map<String, Destination> resolved) {
-    return build(gateways, resolved, RouteOrder.FROM_SCRATCH);
-  }
-
+  /**
+   * One GatewayIr per Gateway. In it, per port, the listeners the data plane can serve (Accepted,
+   * and with a certificate when they terminate TLS), the Gateway's own and those of its
+   * ListenerSets: HTTP and HTTPS ports with one VirtualHost per listener and its routes in
+   * precedence order; TLS ports with one TlsVirtualHost per listener; TCP and UDP listeners with
+   * the winning route. Only the destinations some route or mirror refers to are included.
+   *
+   * @param order sorts each HTTP listener's routes (from the previous translation's order, with a
+   *     memo)
+   */
   static DataPlaneConfig build(
       Collection<GatewayContext> gateways, Map<String, Destination> resolved, RouteOrder order) {
     List<GatewayIr> gatewayIrs = new ArrayList<>();

@@ -214,28 +214,25 @@ public final class TranslationMemo {
     }
 
     /**
-     * What the translation looked up ({@code looked}), completed for the routes it reused: those
-     * were not looked at again, so what the translation before listed is added. A superset, then,
-     * which is what {@link TranslationResult#lookups()} is used for (deciding that a change to an
-     * object nothing looked up needs no translation). A translation that reuses nothing has the
-     * exact set again; one does whenever an object other than an HTTPRoute changed.
+     * Makes this translation's outcomes the ones the next translation may reuse, and returns what
+     * it looked up ({@code looked}) completed for the routes it reused: those were not looked at
+     * again, so what the translation before listed is added. A superset, then, which is what {@link
+     * TranslationResult#lookups()} is used for (deciding that a change to an object nothing looked
+     * up needs no translation). A translation that reuses nothing has the exact set again; one does
+     * whenever an object other than an HTTPRoute changed.
      */
-    SortedSet<ResourceKey> lookups(SortedSet<ResourceKey> looked) {
+    SortedSet<ResourceKey> finish(int routes, SortedSet<ResourceKey> looked) {
       if (reusedNow > 0) {
         looked.addAll(lookups);
       }
-      return looked;
-    }
-
-    /** Makes this translation's outcomes the ones the next translation may reuse. */
-    void finish(int routes, SortedSet<ResourceKey> reported) {
-      lookups = reported;
+      lookups = looked;
       context = now;
       outcomes = next;
       routeOrders = nextRouteOrders;
       destinations = Map.copyOf(backends.destinations());
       reused = reusedNow;
       total = routes;
+      return looked;
     }
   }
 

@@ -104,8 +104,7 @@ public final class Translator {
     statuses.putAll(ListenerSets.statuses(listenerSets, facts));
     SortedSet<ResourceKey> lookups = index.lookups();
     if (session != null) {
-      lookups = session.lookups(lookups);
-      session.finish(httpRoutes.size(), lookups);
+      lookups = session.finish(httpRoutes.size(), lookups);
     }
     return new TranslationResult(config, statuses, lookups);
   }

@@ -137,18 +137,14 @@ class TranslationMemoTest {
   void lookupsCoverWhatAFreshTranslationLooksUp(String name) {
     ResourceSnapshot snapshot = load(name);
     RuntimeFacts facts = GoldenTest.factsFor(name);
-    List<HasMetadata> all = snapshot.all();
-    for (int i = 0; i < all.size(); i++) {
-      if (!(all.get(i) instanceof HTTPRoute)) {
-        continue;
-      }
+    for (HTTPRoute route : snapshot.list(HTTPRoute.class)) {
       TranslationMemo memo = new TranslationMemo();
       Translator.translate(snapshot, facts, GatewayRuntime.HOST, memo);
-      ResourceSnapshot without = edited(snapshot, i, r -> r);
+      ResourceSnapshot without = edited(snapshot, snapshot.all().indexOf(route), r -> r);
       for (ResourceSnapshot next : List.of(without, snapshot)) {
         TranslationResult reusing = Translator.translate(next, facts, GatewayRuntime.HOST, memo);
         assertThat(reusing.lookups())
-            .as("after HTTPRoute %s left and came back", all.get(i).getMetadata().getName())
+            .as("after HTTPRoute %s left and came back", route.getMetadata().getName())
             .containsAll(Translator.translate(next, facts).lookups());
       }
     }

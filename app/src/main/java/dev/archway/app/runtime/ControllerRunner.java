@@ -325,7 +325,7 @@ public final class ControllerRunner implements AutoCloseable {
     return translations.get();
   }
 
-  /** How many HTTPRoutes the last translation reused from the one before (for tests and logs). */
+  /** How many HTTPRoutes the last translation reused from the one before (tests read it). */
   public synchronized int lastReusedRoutes() {
     return memo.lastReused();
   }

@@ -9,6 +9,7 @@ import dev.archway.ir.HttpListener;
 import dev.archway.ir.HttpRoute;
 import dev.archway.ir.PathMatch;
 import dev.archway.ir.QueryParamMatch;
+import dev.archway.ir.TlsCertificate;
 import dev.archway.ir.VirtualHost;
 import dev.archway.ir.WeightedBackend;
 import io.netty.util.NetUtil;
@@ -79,7 +80,7 @@ final class RouteTableCompiler {
   }
 
   private void compileDestinations() {
-    dev.archway.ir.TlsCertificate clientCertificate = backendClientCertificate();
+    TlsCertificate clientCertificate = backendClientCertificate();
     for (int d = 0; d < config.destinations().size(); d++) {
       Destination destination = config.destinations().get(d);
       Upstream upstream = previous.upstream(destination, clientCertificate);
@@ -94,7 +95,7 @@ final class RouteTableCompiler {
   }
 
   private static Upstream compileDestination(
-      Destination destination, dev.archway.ir.TlsCertificate clientCertificate) {
+      Destination destination, TlsCertificate clientCertificate) {
     List<InetSocketAddress> addresses = new ArrayList<>();
     for (Endpoint endpoint : destination.endpoints()) {
       addresses.add(socketAddress(endpoint));
@@ -122,7 +123,7 @@ final class RouteTableCompiler {
    * configuration while the certificate is per Gateway, so the first Gateway's that has one is
    * used.
    */
-  private dev.archway.ir.TlsCertificate backendClientCertificate() {
+  private TlsCertificate backendClientCertificate() {
     for (GatewayIr gateway : config.gateways()) {
       if (gateway.backendClientCertificate() != null) {
         return gateway.backendClientCertificate();
