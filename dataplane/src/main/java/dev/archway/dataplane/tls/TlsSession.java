@@ -26,9 +26,12 @@ public record TlsSession(String virtualHost, String sni) {
    */
   public static TlsSession of(Channel channel) {
     for (Channel c = channel; c != null; c = c.parent()) {
-      TlsSession session = c.attr(KEY).get();
-      if (session != null) {
-        return session;
+      // hasAttr first: attr() would add an empty attribute to every HTTP/2 stream channel asked.
+      if (c.hasAttr(KEY)) {
+        TlsSession session = c.attr(KEY).get();
+        if (session != null) {
+          return session;
+        }
       }
     }
     return null;
