@@ -28,7 +28,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * Compiles a GRPCRoute (apis/v1/grpcroute_types.go) into HTTP routes: a gRPC call is an HTTP/2 POST
@@ -68,21 +67,14 @@ final class GrpcCompiler {
       List<RuleProblem> problems,
       List<RuleProblem> backendProblems) {
     String at = "spec.rules[" + index + "]";
-    List<GRPCRouteMatch> specMatches = nonNull(rule.getMatches());
-    CrdLimits.ruleName(rule.getName(), at + ".name", problems);
-    CrdLimits.tooMany(specMatches, CrdLimits.MAX_MATCHES, at + ".matches", problems);
-    CrdLimits.tooMany(
-        nonNull(rule.getBackendRefs()), CrdLimits.MAX_BACKEND_REFS, at + ".backendRefs", problems);
-    List<HttpMatch> matches = new ArrayList<>();
-    if (specMatches.isEmpty()) {
-      matches.add(HttpMatch.ANY);
-    }
-    for (int j = 0; j < specMatches.size(); j++) {
-      HttpMatch m = match(specMatches.get(j), at + ".matches[" + j + "]", problems);
-      if (m != null) {
-        matches.add(m);
-      }
-    }
+    List<HttpMatch> matches =
+        RouteCompiler.ruleMatches(
+            at,
+            rule.getName(),
+            nonNull(rule.getMatches()),
+            nonNull(rule.getBackendRefs()),
+            GrpcCompiler::match,
+            problems);
     FilterCompiler.Compiled filters =
         FilterCompiler.compile(
             httpFilters(nonNull(rule.getFilters())),
@@ -172,7 +164,8 @@ final class GrpcCompiler {
       StringMatchType t;
       if (type.equals("Exact")) {
         t = StringMatchType.EXACT;
-      } else if (type.equals("RegularExpression") && regexValid(h.getValue(), hat, problems)) {
+      } else if (type.equals("RegularExpression")
+          && MatchCompiler.regexValid(h.getValue(), hat + ".value", problems)) {
         t = StringMatchType.REGULAR_EXPRESSION;
       } else {
         if (!type.equals("RegularExpression")) {
@@ -218,10 +211,16 @@ final class GrpcCompiler {
             : new PathMatch(PathMatch.Type.REGULAR_EXPRESSION, "/[^/]+/" + method);
       }
       case "RegularExpression" -> {
+        // Each part is checked where it was written, so the message quotes the user's text; the
+        // combined pattern is checked too (a part ending inside \Q would swallow the group).
+        if ((service != null && !MatchCompiler.regexValid(service, at + ".service", problems))
+            || (method != null && !MatchCompiler.regexValid(method, at + ".method", problems))) {
+          return null;
+        }
         String s = service == null ? "[^/]+" : service;
         String me = method == null ? "[^/]+" : method;
         String regex = "/(" + s + ")/(" + me + ")";
-        return regexValid(regex, at, problems)
+        return MatchCompiler.regexValid(regex, at, problems)
             ? new PathMatch(PathMatch.Type.REGULAR_EXPRESSION, regex)
             : null;
       }
@@ -230,23 +229,6 @@ final class GrpcCompiler {
             unsupported(at + ".type: \"" + type + "\" (expected: Exact or RegularExpression)"));
         return null;
       }
-    }
-  }
-
-  private static boolean regexValid(String regex, String at, List<RuleProblem> problems) {
-    try {
-      Pattern.compile(regex);
-      return true;
-    } catch (PatternSyntaxException e) {
-      problems.add(
-          unsupported(
-              at
-                  + ": \""
-                  + regex
-                  + "\" is not a valid regular expression ("
-                  + e.getDescription()
-                  + ")"));
-      return false;
     }
   }
 }

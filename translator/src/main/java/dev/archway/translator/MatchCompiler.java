@@ -202,7 +202,8 @@ final class MatchCompiler {
     }
   }
 
-  private static boolean regexValid(String regex, String at, List<RuleProblem> problems) {
+  /** Whether {@code regex} compiles; if not, a problem at {@code at} says why and where. */
+  static boolean regexValid(String regex, String at, List<RuleProblem> problems) {
     try {
       Pattern.compile(regex);
       return true;

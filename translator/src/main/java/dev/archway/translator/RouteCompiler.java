@@ -12,7 +12,6 @@ import dev.archway.ir.PathMatch;
 import dev.archway.ir.WeightedBackend;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRef;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteMatch;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRule;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -173,21 +172,14 @@ final class RouteCompiler {
       List<RuleProblem> problems,
       List<RuleProblem> backendProblems) {
     String at = "spec.rules[" + index + "]";
-    List<HTTPRouteMatch> specMatches = nonNull(rule.getMatches());
-    CrdLimits.ruleName(rule.getName(), at + ".name", problems);
-    CrdLimits.tooMany(specMatches, CrdLimits.MAX_MATCHES, at + ".matches", problems);
-    CrdLimits.tooMany(
-        nonNull(rule.getBackendRefs()), CrdLimits.MAX_BACKEND_REFS, at + ".backendRefs", problems);
-    List<HttpMatch> matches = new ArrayList<>();
-    if (specMatches.isEmpty()) {
-      matches.add(HttpMatch.ANY);
-    }
-    for (int j = 0; j < specMatches.size(); j++) {
-      HttpMatch m = MatchCompiler.compile(specMatches.get(j), at + ".matches[" + j + "]", problems);
-      if (m != null) {
-        matches.add(m);
-      }
-    }
+    List<HttpMatch> matches =
+        ruleMatches(
+            at,
+            rule.getName(),
+            nonNull(rule.getMatches()),
+            nonNull(rule.getBackendRefs()),
+            MatchCompiler::compile,
+            problems);
     // ReplacePrefixMatch needs exactly one match, a PathPrefix (CEL on HTTPRouteRule).
     String matchedPrefix =
         matches.size() == 1 && matches.get(0).path().type() == PathMatch.Type.PATH_PREFIX
@@ -233,6 +225,40 @@ final class RouteCompiler {
       }
     }
     return new CompiledRule(index, matches, filters, weighted, options.isEmpty() ? null : options);
+  }
+
+  /** Compiles one match of a rule, or returns null after adding a problem. */
+  @FunctionalInterface
+  interface MatchCompiling<M> {
+    HttpMatch compile(M match, String at, List<RuleProblem> problems);
+  }
+
+  /**
+   * What an HTTPRoute rule and a GRPCRoute rule start with alike: the CRD's checks of the rule's
+   * name and list sizes, then its matches compiled one by one (a rule without matches matches every
+   * request; a match that does not compile is left out, its problem added).
+   */
+  static <M> List<HttpMatch> ruleMatches(
+      String at,
+      String name,
+      List<M> specMatches,
+      List<?> backendRefs,
+      MatchCompiling<M> compiling,
+      List<RuleProblem> problems) {
+    CrdLimits.ruleName(name, at + ".name", problems);
+    CrdLimits.tooMany(specMatches, CrdLimits.MAX_MATCHES, at + ".matches", problems);
+    CrdLimits.tooMany(backendRefs, CrdLimits.MAX_BACKEND_REFS, at + ".backendRefs", problems);
+    List<HttpMatch> matches = new ArrayList<>();
+    if (specMatches.isEmpty()) {
+      matches.add(HttpMatch.ANY);
+    }
+    for (int j = 0; j < specMatches.size(); j++) {
+      HttpMatch m = compiling.compile(specMatches.get(j), at + ".matches[" + j + "]", problems);
+      if (m != null) {
+        matches.add(m);
+      }
+    }
+    return matches;
   }
 
   private static boolean hasRedirect(List<HttpFilter> filters) {
