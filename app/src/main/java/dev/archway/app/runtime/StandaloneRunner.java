@@ -112,6 +112,9 @@ public final class StandaloneRunner {
     RuntimeFacts factsNow = facts.withNow(clock.instant());
     TranslationResult result = Translator.translate(snapshot, factsNow, GatewayRuntime.HOST, memo);
     long translated = System.nanoTime();
+    // Counted now: a second translation below (new runtime facts) would reuse every route.
+    int reusedRoutes = memo.lastReused();
+    int routes = memo.lastTotal();
     ApplyResult applied;
     try {
       applied = dataPlane.apply(result.config());
@@ -132,9 +135,7 @@ public final class StandaloneRunner {
     }
     pending.set(
         new Rendering(
-            snapshot,
-            result,
-            new Timings(started, translated, served, memo.lastReused(), memo.lastTotal())));
+            snapshot, result, new Timings(started, translated, served, reusedRoutes, routes)));
     renderer.execute(this::renderNewest);
   }
 
