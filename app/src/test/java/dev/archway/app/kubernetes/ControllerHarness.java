@@ -10,6 +10,8 @@ import dev.archway.provider.kubernetes.Debounce;
 import dev.archway.provider.kubernetes.LeaderElection;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.net.URI;
@@ -90,6 +92,21 @@ final class ControllerHarness implements AutoCloseable {
       Thread.currentThread().interrupt();
       return Optional.empty();
     }
+  }
+
+  /**
+   * The status of listener {@code name}, or an assertion failure that an await retries: until the
+   * controller writes one, a Gateway's status is the CRD's default, without listeners.
+   */
+  static ListenerStatus listenerStatus(Gateway gateway, String name) {
+    assertThat(gateway.getStatus()).isNotNull();
+    assertThat(gateway.getStatus().getListeners())
+        .extracting(ListenerStatus::getName)
+        .contains(name);
+    return gateway.getStatus().getListeners().stream()
+        .filter(l -> l.getName().equals(name))
+        .findFirst()
+        .orElseThrow();
   }
 
   /** The condition of this type, or fails. */

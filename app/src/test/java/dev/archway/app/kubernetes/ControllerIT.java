@@ -267,10 +267,7 @@ class ControllerIT {
   }
 
   private ListenerStatus httpsListener() {
-    return gateway("gw").getStatus().getListeners().stream()
-        .filter(l -> l.getName().equals("https"))
-        .findFirst()
-        .orElseThrow();
+    return ControllerHarness.listenerStatus(gateway("gw"), "https");
   }
 
   @Test

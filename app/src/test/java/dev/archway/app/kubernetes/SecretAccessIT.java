@@ -2,6 +2,7 @@ package dev.archway.app.kubernetes;
 
 import static dev.archway.app.kubernetes.ControllerHarness.condition;
 import static dev.archway.app.kubernetes.ControllerHarness.currentTrue;
+import static dev.archway.app.kubernetes.ControllerHarness.listenerStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -153,7 +154,7 @@ class SecretAccessIT {
               Gateway gw = admin.resources(Gateway.class).inNamespace(ns).withName("gw").get();
               assertThat(gw.getStatus()).isNotNull();
               assertThat(currentTrue(gw.getStatus().getConditions(), "Programmed", gw)).isTrue();
-              ListenerStatus https = listener(gw, "https");
+              ListenerStatus https = listenerStatus(gw, "https");
               assertThat(currentTrue(https.getConditions(), "ResolvedRefs", gw)).isTrue();
               assertThat(currentTrue(https.getConditions(), "Programmed", gw)).isTrue();
             });
@@ -189,7 +190,7 @@ class SecretAccessIT {
         .untilAsserted(
             () -> {
               Gateway gw = admin.resources(Gateway.class).inNamespace(ns).withName("gw").get();
-              var resolved = condition(listener(gw, "https").getConditions(), "ResolvedRefs");
+              var resolved = condition(listenerStatus(gw, "https").getConditions(), "ResolvedRefs");
               assertThat(resolved.getObservedGeneration())
                   .isEqualTo(gw.getMetadata().getGeneration());
               assertThat(resolved.getStatus()).isEqualTo("False");
@@ -237,7 +238,7 @@ class SecretAccessIT {
         .untilAsserted(
             () -> {
               Gateway gw = gateway("gw");
-              var resolved = condition(listener(gw, "https").getConditions(), "ResolvedRefs");
+              var resolved = condition(listenerStatus(gw, "https").getConditions(), "ResolvedRefs");
               assertThat(resolved.getReason()).isEqualTo("InvalidCACertificateRef");
               assertThat(resolved.getMessage()).contains("client-ca");
               assertThat(policyCondition("ResolvedRefs").getReason())
@@ -252,9 +253,10 @@ class SecretAccessIT {
         .untilAsserted(
             () -> {
               Gateway gw = gateway("gw");
-              assertThat(currentTrue(listener(gw, "https").getConditions(), "ResolvedRefs", gw))
+              assertThat(
+                      currentTrue(listenerStatus(gw, "https").getConditions(), "ResolvedRefs", gw))
                   .isTrue();
-              assertThat(currentTrue(listener(gw, "https").getConditions(), "Programmed", gw))
+              assertThat(currentTrue(listenerStatus(gw, "https").getConditions(), "Programmed", gw))
                   .isTrue();
             });
     String address = replica.runner().addressOf(ns, "gw");
@@ -485,13 +487,6 @@ class SecretAccessIT {
         .map(r -> r.path("metadata").path("name").asString())
         .sorted()
         .toList();
-  }
-
-  private static ListenerStatus listener(Gateway gw, String name) {
-    return gw.getStatus().getListeners().stream()
-        .filter(l -> l.getName().equals(name))
-        .findFirst()
-        .orElseThrow();
   }
 
   private static io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener listenerSpec(Gateway gw) {
