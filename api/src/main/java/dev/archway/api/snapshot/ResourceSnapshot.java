@@ -2,9 +2,11 @@ package dev.archway.api.snapshot;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +35,9 @@ public final class ResourceSnapshot {
                 .compareTo(nullToEmpty(b.getMetadata().getNamespace()));
         return c != 0 ? c : a.getMetadata().getName().compareTo(b.getMetadata().getName());
       };
+
+  /** Up to this many resources changed, {@link #withChanges} finds them in all() by a scan. */
+  private static final int FEW = 16;
 
   private final Map<Class<?>, List<HasMetadata>> byType;
   private final List<HasMetadata> all;
@@ -69,6 +74,118 @@ public final class ResourceSnapshot {
     return found == null ? Optional.empty() : Optional.of(type.cast(found));
   }
 
+  /**
+   * The resource of this snapshot with the same type, namespace and name as {@code like} (which may
+   * come from another snapshot), or null.
+   */
+  public HasMetadata sameAs(HasMetadata like) {
+    return byKey.get(ResourceKeyWithType.of(like));
+  }
+
+  /**
+   * This snapshot with the resources named by {@code removed} taken out, then {@code upserted}
+   * added, each replacing the resource of the same type, namespace and name: the snapshot a {@link
+   * Builder} would give for those resources in that order, including the order of {@link #all()}.
+   *
+   * <p>Why: a change to one file of 10,000 routes built the whole snapshot again (every resource
+   * keyed, grouped and sorted: a fifth of a change's time, and most of it while the JIT had not yet
+   * compiled it). Here the lists of the types that did not change are shared, and a changed type's
+   * sorted list is copied and updated by binary search.
+   *
+   * @param removed resources whose type, namespace and name are taken out; absent ones are ignored
+   * @param upserted resources added or replacing one, in order
+   */
+  public ResourceSnapshot withChanges(
+      Collection<? extends HasMetadata> removed, Collection<? extends HasMetadata> upserted) {
+    if (removed.isEmpty() && upserted.isEmpty()) {
+      return this;
+    }
+    Map<ResourceKeyWithType, HasMetadata> keyed = new HashMap<>(byKey);
+    Map<Class<?>, List<HasMetadata>> changedLists = new HashMap<>();
+    // What becomes of this snapshot's resources in all(): replaced by another object, or gone
+    // (null). Resources that are not this snapshot's go last, in the order they first came.
+    Map<HasMetadata, HasMetadata> fate = new IdentityHashMap<>();
+    Map<ResourceKeyWithType, HasMetadata> appended = new LinkedHashMap<>();
+    for (HasMetadata r : removed) {
+      ResourceKeyWithType key = ResourceKeyWithType.of(r);
+      HasMetadata old = keyed.remove(key);
+      if (old != null) {
+        HasMetadata own = byKey.get(key);
+        if (own != null) {
+          fate.put(own, null);
+        }
+        appended.remove(key);
+        List<HasMetadata> list = changedList(old.getClass(), changedLists);
+        list.remove(Collections.binarySearch(list, old, BY_NAMESPACE_AND_NAME));
+      }
+    }
+    for (HasMetadata r : upserted) {
+      ResourceKeyWithType key = ResourceKeyWithType.of(r);
+      HasMetadata old = keyed.put(key, r);
+      HasMetadata own = byKey.get(key);
+      if (own != null && !(fate.containsKey(own) && fate.get(own) == null)) {
+        fate.put(own, r); // in place, as a builder replaces
+      } else {
+        appended.put(key, r);
+      }
+      List<HasMetadata> list = changedList(r.getClass(), changedLists);
+      int at = Collections.binarySearch(list, r, BY_NAMESPACE_AND_NAME);
+      if (old == null) {
+        list.add(-at - 1, r);
+      } else {
+        list.set(at, r);
+      }
+    }
+    Map<Class<?>, List<HasMetadata>> lists = new LinkedHashMap<>(byType);
+    changedLists.forEach(
+        (type, list) -> {
+          if (list.isEmpty()) {
+            lists.remove(type);
+          } else {
+            lists.put(type, List.copyOf(list));
+          }
+        });
+    List<HasMetadata> inOrder = new ArrayList<>(all.size() + appended.size());
+    inOrder.addAll(all);
+    if (fate.size() <= FEW) {
+      // A change of a few resources: find each by a scan rather than look up every resource.
+      fate.forEach(
+          (own, now) -> {
+            int at = indexOfSame(inOrder, own);
+            if (now == null) {
+              inOrder.remove(at);
+            } else {
+              inOrder.set(at, now);
+            }
+          });
+    } else {
+      inOrder.clear();
+      for (HasMetadata r : all) {
+        HasMetadata now = fate.containsKey(r) ? fate.get(r) : r;
+        if (now != null) {
+          inOrder.add(now);
+        }
+      }
+    }
+    inOrder.addAll(appended.values());
+    return new ResourceSnapshot(Collections.unmodifiableMap(lists), List.copyOf(inOrder), keyed);
+  }
+
+  private static int indexOfSame(List<HasMetadata> list, HasMetadata r) {
+    for (int i = 0; i < list.size(); i++) {
+      if (list.get(i) == r) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("not in the list: " + ResourceKey.of(r));
+  }
+
+  private List<HasMetadata> changedList(
+      Class<?> type, Map<Class<?>, List<HasMetadata>> changedLists) {
+    return changedLists.computeIfAbsent(
+        type, t -> new ArrayList<>(byType.getOrDefault(t, List.of())));
+  }
+
   /** Every resource in the order it was added. */
   public List<HasMetadata> all() {
     return all;
@@ -91,9 +208,7 @@ public final class ResourceSnapshot {
 
     /** Adds a resource, replacing an earlier one of the same type, namespace and name. */
     public Builder add(HasMetadata resource) {
-      ResourceKey key = ResourceKey.of(resource); // checks that kind and name are set
-      resources.put(
-          new ResourceKeyWithType(resource.getClass(), key.namespace(), key.name()), resource);
+      resources.put(ResourceKeyWithType.of(resource), resource);
       return this;
     }
 
@@ -107,7 +222,7 @@ public final class ResourceSnapshot {
     public ResourceSnapshot build() {
       Map<Class<?>, List<HasMetadata>> byType = new LinkedHashMap<>();
       for (Map.Entry<ResourceKeyWithType, HasMetadata> e : resources.entrySet()) {
-        byType.computeIfAbsent(e.getKey().type(), t -> new ArrayList<>()).add(e.getValue());
+        byType.computeIfAbsent(e.getKey().type, t -> new ArrayList<>()).add(e.getValue());
       }
       Map<Class<?>, List<HasMetadata>> frozen = new LinkedHashMap<>();
       byType.forEach(
@@ -124,6 +239,38 @@ public final class ResourceSnapshot {
 
   /**
    * The identity of a resource within a snapshot: its Java type (one per kind), namespace, name.
+   * Not a record: its hash is kept, since {@link #withChanges} copies a map of thousands of keys.
    */
-  private record ResourceKeyWithType(Class<?> type, String namespace, String name) {}
+  private static final class ResourceKeyWithType {
+    private final Class<?> type;
+    private final String namespace;
+    private final String name;
+    private final int hash;
+
+    private ResourceKeyWithType(Class<?> type, String namespace, String name) {
+      this.type = type;
+      this.namespace = namespace;
+      this.name = name;
+      this.hash = (type.hashCode() * 31 + namespace.hashCode()) * 31 + name.hashCode();
+    }
+
+    static ResourceKeyWithType of(HasMetadata resource) {
+      ResourceKey key = ResourceKey.of(resource); // checks that kind and name are set
+      return new ResourceKeyWithType(resource.getClass(), key.namespace(), key.name());
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof ResourceKeyWithType k
+          && hash == k.hash
+          && type == k.type
+          && namespace.equals(k.namespace)
+          && name.equals(k.name);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+  }
 }
