@@ -16,29 +16,28 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /** Attaches HTTPRoutes to Archway's listeners, computes their statuses and adds their IR routes. */
 final class HttpRoutes {
   private HttpRoutes() {}
 
   /**
-   * Processes every HTTPRoute; returns the statuses of the routes with at least one entry. Routes
-   * whose outcome the memo session still holds are not translated again.
+   * Processes every HTTPRoute; returns the statuses of the routes with at least one entry (with a
+   * memo session, a map of the memo's that the next translation changes). Routes whose outcome the
+   * memo session still holds are not translated again.
    */
-  static Map<ResourceKey, HTTPRouteStatus> process(
+  static SortedMap<ResourceKey, HTTPRouteStatus> process(
       List<HTTPRoute> routes,
       RouteParents.Parents parents,
       BackendResolver backends,
       TranslationMemo.Session memo) {
-    Map<ResourceKey, HTTPRouteStatus> statuses = new LinkedHashMap<>();
+    SortedMap<ResourceKey, HTTPRouteStatus> statuses = new TreeMap<>();
     for (HTTPRoute route : routes) {
       ResourceKey key = ResourceKey.of(route);
-      TranslationMemo.Outcome reused = memo == null ? null : memo.replay(route, key);
-      if (reused != null) {
-        if (reused.status() != null) {
-          statuses.put(key, reused.status());
-        }
-        continue;
+      if (memo != null && memo.replay(route, key) != null) {
+        continue; // its status is in the memo's map already
       }
       List<ParentReference> parentRefs =
           route.getSpec() == null ? List.of() : nonNull(route.getSpec().getParentRefs());
@@ -61,13 +60,14 @@ final class HttpRoutes {
         entries.forEach((listener, added) -> listener.routes.addAll(added));
         status = new HTTPRouteStatus();
         status.setParents(result.parents());
-        statuses.put(key, status);
       }
       if (memo != null) {
         memo.record(key, route, status, result.attached().keySet(), entries);
+      } else if (status != null) {
+        statuses.put(key, status);
       }
     }
-    return statuses;
+    return memo != null ? memo.statuses(routes) : statuses;
   }
 
   /** The IR routes of a route for each Accepted listener it attached to. */

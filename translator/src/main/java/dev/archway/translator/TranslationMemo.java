@@ -10,10 +10,14 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatus;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.SortedMap;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -30,6 +34,11 @@ import java.util.TreeSet;
  * same (their certificates are checked against a clock) and so did the upstream TLS settings; and
  * then only for routes that are the same objects too. Anything else is translated as if there were
  * no memo. {@code TranslationMemoTest} checks that a translation with a memo equals one without.
+ *
+ * <p>The outcomes and the statuses of the HTTPRoutes are kept in maps that a translation updates in
+ * place, route by route, when the memo is valid: a change of one route among 10,000 then costs one
+ * update of each, not 10,000 insertions (a sorted map of statuses built again was a seventh of a
+ * change's time).
  *
  * <p>Not thread-safe: one memo belongs to one sequence of translations. A memo must not be shared
  * by translations whose results are modified afterwards: reused statuses are the same objects.
@@ -102,7 +111,10 @@ public final class TranslationMemo {
       Map<String, List<RouteEntry>> entries) {}
 
   private Context context;
-  private Map<ResourceKey, Outcome> outcomes = Map.of();
+  private Map<ResourceKey, Outcome> outcomes = new HashMap<>();
+  private TreeMap<ResourceKey, HTTPRouteStatus> statuses = new TreeMap<>();
+  // A translation that began and did not finish (it threw) may have updated the maps in part.
+  private boolean unfinished;
   private Map<String, Destination> destinations = Map.of();
   private Map<String, RouteEntry[]> routeOrders = Map.of();
   private SortedSet<ResourceKey> lookups = new TreeSet<>();
@@ -124,16 +136,25 @@ public final class TranslationMemo {
     private final Context now;
     private final boolean valid;
     private final Map<String, ListenerContext> listeners;
-    private final Map<ResourceKey, Outcome> next = new HashMap<>();
+    // Updated in place when valid; otherwise filled afresh.
+    private final Map<ResourceKey, Outcome> next;
+    private final TreeMap<ResourceKey, HTTPRouteStatus> nextStatuses;
+    private final int known;
     private final Map<String, RouteEntry[]> nextRouteOrders = new HashMap<>();
     private final BackendResolver backends;
     private int reusedNow;
+    // Routes of this translation that the previous one had too: fewer than it had means some
+    // routes are gone, and their outcomes and statuses must go.
+    private int seenAgain;
 
     private Session(Context now, Map<String, ListenerContext> listeners, BackendResolver backends) {
       this.now = now;
       this.listeners = listeners;
       this.backends = backends;
       this.valid = listeners != null && now.sameAs(context);
+      this.next = valid ? outcomes : new HashMap<>();
+      this.nextStatuses = valid ? statuses : new TreeMap<>();
+      this.known = valid ? outcomes.size() : 0;
     }
 
     /**
@@ -149,6 +170,7 @@ public final class TranslationMemo {
       if (before == null || before.route() != route) {
         return null;
       }
+      seenAgain++;
       for (String listener : before.counted()) {
         listeners.get(listener).attachedRoutes.add(key);
       }
@@ -164,7 +186,6 @@ public final class TranslationMemo {
                   }
                 }
               });
-      next.put(key, before);
       reusedNow++;
       return before;
     }
@@ -185,6 +206,11 @@ public final class TranslationMemo {
         HTTPRouteStatus status,
         Iterable<ListenerContext> counted,
         Map<ListenerContext, List<RouteEntry>> entries) {
+      if (status != null) {
+        nextStatuses.put(key, status);
+      } else {
+        nextStatuses.remove(key);
+      }
       if (listeners == null) {
         return;
       }
@@ -192,7 +218,26 @@ public final class TranslationMemo {
       counted.forEach(l -> countedKeys.add(keyOf(l)));
       Map<String, List<RouteEntry>> entryKeys = new HashMap<>();
       entries.forEach((l, e) -> entryKeys.put(keyOf(l), List.copyOf(e)));
-      next.put(key, new Outcome(route, status, countedKeys, entryKeys));
+      if (next.put(key, new Outcome(route, status, countedKeys, entryKeys)) != null && valid) {
+        seenAgain++;
+      }
+    }
+
+    /**
+     * The statuses of the routes with at least one parent, once each of {@code routes} was replayed
+     * or recorded: those of routes that are gone are dropped here. The map is the memo's own: read
+     * it before the next translation.
+     */
+    SortedMap<ResourceKey, HTTPRouteStatus> statuses(List<HTTPRoute> routes) {
+      if (seenAgain < known) {
+        Set<ResourceKey> present = new HashSet<>();
+        for (HTTPRoute route : routes) {
+          present.add(ResourceKey.of(route));
+        }
+        next.keySet().retainAll(present);
+        nextStatuses.keySet().retainAll(present);
+      }
+      return nextStatuses;
     }
 
     private String keyOf(ListenerContext l) {
@@ -228,6 +273,8 @@ public final class TranslationMemo {
       lookups = looked;
       context = now;
       outcomes = next;
+      statuses = nextStatuses;
+      unfinished = false;
       routeOrders = nextRouteOrders;
       destinations = Map.copyOf(backends.destinations());
       reused = reusedNow;
@@ -246,6 +293,10 @@ public final class TranslationMemo {
       RouteParents.Parents parents,
       BackendResolver backends,
       GatewayRuntime runtime) {
+    if (unfinished) {
+      context = null; // nothing kept may be trusted
+    }
+    unfinished = true;
     List<HasMetadata> others = new ArrayList<>();
     for (HasMetadata r : snapshot.all()) {
       if (!(r instanceof HTTPRoute)) {

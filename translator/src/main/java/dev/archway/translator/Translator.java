@@ -85,7 +85,8 @@ public final class Translator {
     List<HTTPRoute> httpRoutes = snapshot.list(HTTPRoute.class);
     TranslationMemo.Session session =
         memo == null ? null : memo.begin(snapshot, parents, backends, runtime);
-    statuses.putAll(HttpRoutes.process(httpRoutes, parents, backends, session));
+    SortedMap<ResourceKey, ?> httpRouteStatuses =
+        HttpRoutes.process(httpRoutes, parents, backends, session);
     statuses.putAll(GrpcRoutes.process(snapshot.list(GRPCRoute.class), parents, backends));
     statuses.putAll(L4Routes.processTls(snapshot.list(TLSRoute.class), parents, backends));
     statuses.putAll(L4Routes.processTcp(snapshot.list(TCPRoute.class), parents, backends));
@@ -103,10 +104,13 @@ public final class Translator {
     }
     statuses.putAll(ListenerSets.statuses(listenerSets, facts));
     SortedSet<ResourceKey> lookups = index.lookups();
+    // The HTTPRoutes' statuses are the many: a sorted map copied in one pass, the others put in.
+    SortedMap<ResourceKey, Object> all = new TreeMap<>(httpRouteStatuses);
+    all.putAll(statuses);
     if (session != null) {
       lookups = session.finish(httpRoutes.size(), lookups);
     }
-    return new TranslationResult(config, statuses, lookups);
+    return new TranslationResult(config, all, lookups);
   }
 
   /**
