@@ -64,4 +64,69 @@ final class PrecedenceOrder {
     out[n] = e;
     return n + 1;
   }
+
+  /**
+   * {@code sorted} without the entries in {@code gone} (by identity, each as often as it is there
+   * once): {@code sorted} itself when nothing goes.
+   */
+  static RouteEntry[] without(RouteEntry[] sorted, List<RouteEntry> gone) {
+    if (gone.isEmpty()) {
+      return sorted;
+    }
+    Map<RouteEntry, Integer> left = new IdentityHashMap<>(gone.size());
+    for (RouteEntry e : gone) {
+      left.merge(e, 1, Integer::sum);
+    }
+    RouteEntry[] out = new RouteEntry[sorted.length];
+    int n = 0;
+    for (RouteEntry e : sorted) {
+      Integer count = left.get(e);
+      if (count == null) {
+        out[n++] = e;
+      } else if (count == 1) {
+        left.remove(e);
+      } else {
+        left.put(e, count - 1);
+      }
+    }
+    return Arrays.copyOf(out, n);
+  }
+
+  /**
+   * {@code sorted} (in precedence order) with {@code added} put in where they belong: the few
+   * entries of a change are placed by binary search, the others copied as they are.
+   */
+  static RouteEntry[] insert(RouteEntry[] sorted, List<RouteEntry> added) {
+    if (added.isEmpty()) {
+      return sorted;
+    }
+    RouteEntry[] fresh = sort(added, null);
+    RouteEntry[] out = new RouteEntry[sorted.length + fresh.length];
+    int from = 0;
+    int n = 0;
+    for (RouteEntry e : fresh) {
+      int at = insertionPoint(sorted, from, e);
+      System.arraycopy(sorted, from, out, n, at - from);
+      n += at - from;
+      out[n++] = e;
+      from = at;
+    }
+    System.arraycopy(sorted, from, out, n, sorted.length - from);
+    return out;
+  }
+
+  /** The first index at or after {@code from} whose entry comes after {@code e}. */
+  private static int insertionPoint(RouteEntry[] sorted, int from, RouteEntry e) {
+    int low = from;
+    int high = sorted.length;
+    while (low < high) {
+      int mid = (low + high) >>> 1;
+      if (RouteEntry.PRECEDENCE.compare(sorted[mid], e) <= 0) {
+        low = mid + 1;
+      } else {
+        high = mid;
+      }
+    }
+    return low;
+  }
 }

@@ -9,8 +9,10 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatus;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -113,6 +115,10 @@ public final class TranslationMemo {
   private Context context;
   private Map<ResourceKey, Outcome> outcomes = new HashMap<>();
   private TreeMap<ResourceKey, HTTPRouteStatus> statuses = new TreeMap<>();
+  // By listener key: the HTTPRoutes it counts in attachedRoutes.
+  private Map<String, Set<ResourceKey>> attached = new HashMap<>();
+  // By listener key: the entries of the last order that no HTTPRoute outcome holds (GRPCRoutes').
+  private Map<String, List<RouteEntry>> foreign = new HashMap<>();
   // A translation that began and did not finish (it threw) may have updated the maps in part.
   private boolean unfinished;
   private Map<String, Destination> destinations = Map.of();
@@ -131,7 +137,14 @@ public final class TranslationMemo {
     return total;
   }
 
-  /** One translation's use of the memo: reads the previous outcomes, collects the new ones. */
+  /**
+   * One translation's use of the memo: reads the previous outcomes, collects the new ones.
+   *
+   * <p>When the memo is valid, a reused route costs one lookup: its listeners' route counts and the
+   * destinations were put in place when the session began, and its IR routes are in the previous
+   * precedence order that {@link #sorted} starts from. What a translated or removed route had
+   * contributed before is taken out again.
+   */
   final class Session implements IrBuilder.RouteOrder {
     private final Context now;
     private final boolean valid;
@@ -139,8 +152,14 @@ public final class TranslationMemo {
     // Updated in place when valid; otherwise filled afresh.
     private final Map<ResourceKey, Outcome> next;
     private final TreeMap<ResourceKey, HTTPRouteStatus> nextStatuses;
+    private final Map<String, Set<ResourceKey>> nextAttached;
     private final int known;
     private final Map<String, RouteEntry[]> nextRouteOrders = new HashMap<>();
+    // By listener key: the previous IR routes of the routes translated again or gone.
+    private final Map<String, List<RouteEntry>> retracted = new HashMap<>();
+    // By listener key: the IR routes of the HTTPRoutes translated this time.
+    private final Map<String, Set<RouteEntry>> recorded = new HashMap<>();
+    private final Map<String, List<RouteEntry>> nextForeign = new HashMap<>();
     private final BackendResolver backends;
     private int reusedNow;
     // Routes of this translation that the previous one had too: fewer than it had means some
@@ -154,13 +173,19 @@ public final class TranslationMemo {
       this.valid = listeners != null && now.sameAs(context);
       this.next = valid ? outcomes : new HashMap<>();
       this.nextStatuses = valid ? statuses : new TreeMap<>();
+      this.nextAttached = valid ? attached : new HashMap<>();
       this.known = valid ? outcomes.size() : 0;
+      if (valid) {
+        // What the reused routes would add, added at once: the same context resolves the same
+        // destinations, and a destination no route uses is left out of the IR by IrBuilder.
+        nextAttached.forEach((l, keys) -> listeners.get(l).attachedRoutes.addAll(keys));
+        destinations.forEach(backends.destinations()::putIfAbsent);
+      }
     }
 
     /**
-     * Applies the previous outcome of {@code route} to this translation (counts, IR routes and the
-     * destinations they use) and returns its status holder, or returns null when it must be
-     * translated.
+     * Returns the previous outcome of {@code route} when it can be reused (its counts, IR routes
+     * and destinations are in place already), or null when it must be translated.
      */
     Outcome replay(HTTPRoute route, ResourceKey key) {
       if (!valid) {
@@ -171,32 +196,22 @@ public final class TranslationMemo {
         return null;
       }
       seenAgain++;
-      for (String listener : before.counted()) {
-        listeners.get(listener).attachedRoutes.add(key);
-      }
-      before
-          .entries()
-          .forEach(
-              (listener, entries) -> {
-                listeners.get(listener).routes.addAll(entries);
-                for (RouteEntry e : entries) {
-                  e.route().backends().forEach(b -> reuseDestination(b.destination()));
-                  if (e.route().options() != null) {
-                    e.route().options().mirrors().forEach(m -> reuseDestination(m.destination()));
-                  }
-                }
-              });
       reusedNow++;
       return before;
     }
 
-    private void reuseDestination(String name) {
-      if (name != null) {
-        Destination d = destinations.get(name);
-        if (d != null) {
-          backends.destinations().putIfAbsent(name, d);
+    /** Takes out what a route that is translated again or gone had contributed. */
+    private void retract(ResourceKey key, Outcome before, Set<String> stillCounted) {
+      for (String l : before.counted()) {
+        if (!stillCounted.contains(l)) {
+          listeners.get(l).attachedRoutes.remove(key);
+          nextAttached.get(l).remove(key);
         }
       }
+      before
+          .entries()
+          .forEach(
+              (l, entries) -> retracted.computeIfAbsent(l, k -> new ArrayList<>()).addAll(entries));
     }
 
     /** Records what translating {@code route} gave. */
@@ -218,8 +233,18 @@ public final class TranslationMemo {
       counted.forEach(l -> countedKeys.add(keyOf(l)));
       Map<String, List<RouteEntry>> entryKeys = new HashMap<>();
       entries.forEach((l, e) -> entryKeys.put(keyOf(l), List.copyOf(e)));
-      if (next.put(key, new Outcome(route, status, countedKeys, entryKeys)) != null && valid) {
+      entryKeys.forEach(
+          (l, e) ->
+              recorded
+                  .computeIfAbsent(l, k -> Collections.newSetFromMap(new IdentityHashMap<>()))
+                  .addAll(e));
+      for (String l : countedKeys) {
+        nextAttached.computeIfAbsent(l, k -> new HashSet<>()).add(key);
+      }
+      Outcome before = next.put(key, new Outcome(route, status, countedKeys, entryKeys));
+      if (before != null && valid) {
         seenAgain++;
+        retract(key, before, Set.copyOf(countedKeys));
       }
     }
 
@@ -234,7 +259,15 @@ public final class TranslationMemo {
         for (HTTPRoute route : routes) {
           present.add(ResourceKey.of(route));
         }
-        next.keySet().retainAll(present);
+        next.entrySet()
+            .removeIf(
+                e -> {
+                  if (present.contains(e.getKey())) {
+                    return false;
+                  }
+                  retract(e.getKey(), e.getValue(), Set.of());
+                  return true;
+                });
         nextStatuses.keySet().retainAll(present);
       }
       return nextStatuses;
@@ -246,15 +279,36 @@ public final class TranslationMemo {
 
     /**
      * Sorts a listener's entries starting from the order they had after the previous translation
-     * ({@link PrecedenceOrder}); the result is the same whatever the memo holds.
+     * ({@link PrecedenceOrder}); the result is the same whatever the memo holds. When the memo is
+     * valid, {@code l.routes} holds only the entries of routes translated this time: they are put
+     * into the previous order, without the entries of the routes translated again or gone.
      */
     @Override
     public RouteEntry[] sorted(ListenerContext l) {
       if (listeners == null) {
         return PrecedenceOrder.sort(l.routes, null); // listener keys are not unique
       }
-      RouteEntry[] sorted = PrecedenceOrder.sort(l.routes, routeOrders.get(keyOf(l)));
-      nextRouteOrders.put(keyOf(l), sorted);
+      String key = keyOf(l);
+      Set<RouteEntry> translated = recorded.getOrDefault(key, Set.of());
+      nextForeign.put(key, l.routes.stream().filter(e -> !translated.contains(e)).toList());
+      RouteEntry[] previous = routeOrders.get(key);
+      RouteEntry[] sorted;
+      if (!valid) {
+        sorted = PrecedenceOrder.sort(l.routes, previous);
+      } else if (previous != null) {
+        List<RouteEntry> gone = new ArrayList<>(retracted.getOrDefault(key, List.of()));
+        gone.addAll(foreign.getOrDefault(key, List.of()));
+        sorted = PrecedenceOrder.insert(PrecedenceOrder.without(previous, gone), l.routes);
+      } else {
+        // Not served last time, so the reused entries are in no order: gathered from every
+        // outcome (those of translated routes are in l.routes too), with the other kinds' entries.
+        Set<RouteEntry> fromOutcomes = Collections.newSetFromMap(new IdentityHashMap<>());
+        next.values().forEach(o -> fromOutcomes.addAll(o.entries().getOrDefault(key, List.of())));
+        List<RouteEntry> all = new ArrayList<>(fromOutcomes);
+        l.routes.stream().filter(e -> !fromOutcomes.contains(e)).forEach(all::add);
+        sorted = PrecedenceOrder.sort(all, null);
+      }
+      nextRouteOrders.put(key, sorted);
       return sorted;
     }
 
@@ -274,6 +328,8 @@ public final class TranslationMemo {
       context = now;
       outcomes = next;
       statuses = nextStatuses;
+      attached = nextAttached;
+      foreign = nextForeign;
       unfinished = false;
       routeOrders = nextRouteOrders;
       destinations = Map.copyOf(backends.destinations());

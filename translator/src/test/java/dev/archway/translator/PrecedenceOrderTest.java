@@ -93,4 +93,34 @@ class PrecedenceOrderTest {
 
     assertThat(sorted).hasSize(3).containsExactlyInAnyOrder(a, a, b);
   }
+
+  /**
+   * The memo's way: the previous order without the entries that went, the new entries inserted; the
+   * same as sorting what remains from scratch.
+   */
+  @Test
+  void removingAndInsertingGivesWhatSortingFromScratchGives() {
+    Random random = new Random(5);
+    for (int round = 0; round < 500; round++) {
+      List<RouteEntry> kept = new ArrayList<>();
+      List<RouteEntry> gone = new ArrayList<>();
+      for (int i = random.nextInt(60); i > 0; i--) {
+        RouteEntry e = randomEntry(random);
+        (random.nextInt(5) == 0 ? gone : kept).add(e);
+      }
+      List<RouteEntry> added = new ArrayList<>();
+      for (int i = random.nextInt(6); i > 0; i--) {
+        added.add(randomEntry(random));
+      }
+      List<RouteEntry> previous = new ArrayList<>(kept);
+      previous.addAll(gone);
+      List<RouteEntry> now = new ArrayList<>(kept);
+      now.addAll(added);
+
+      RouteEntry[] updated =
+          PrecedenceOrder.insert(PrecedenceOrder.without(fromScratch(previous), gone), added);
+
+      assertThat(updated).as("round %d", round).containsExactly(fromScratch(now));
+    }
+  }
 }
