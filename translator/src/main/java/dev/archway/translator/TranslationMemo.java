@@ -48,21 +48,37 @@ import java.util.TreeSet;
 public final class TranslationMemo {
   /** What a translation's HTTPRoutes depended on, besides the routes themselves. */
   record Context(
-      List<HasMetadata> others,
+      Map<Class<?>, List<HasMetadata>> others,
       List<ListenerView> listeners,
       Map<String, UpstreamTls> upstreamTls,
       GatewayRuntime runtime) {
     /** Whether nothing a route depends on changed: the same objects, equal derived views. */
     boolean sameAs(Context o) {
-      if (o == null || others.size() != o.others.size() || runtime != o.runtime) {
+      if (o == null || !others.keySet().equals(o.others.keySet()) || runtime != o.runtime) {
         return false;
       }
-      for (int i = 0; i < others.size(); i++) {
-        if (others.get(i) != o.others.get(i)) {
+      for (Map.Entry<Class<?>, List<HasMetadata>> e : others.entrySet()) {
+        if (!sameObjects(e.getValue(), o.others.get(e.getKey()))) {
           return false;
         }
       }
       return listeners.equals(o.listeners) && upstreamTls.equals(o.upstreamTls);
+    }
+
+    /** The same list, or lists of the same objects (a snapshot built afresh has new lists). */
+    private static boolean sameObjects(List<HasMetadata> a, List<HasMetadata> b) {
+      if (a == b) {
+        return true;
+      }
+      if (a.size() != b.size()) {
+        return false;
+      }
+      for (int i = 0; i < a.size(); i++) {
+        if (a.get(i) != b.get(i)) {
+          return false;
+        }
+      }
+      return true;
     }
   }
 
@@ -353,12 +369,8 @@ public final class TranslationMemo {
       context = null; // nothing kept may be trusted
     }
     unfinished = true;
-    List<HasMetadata> others = new ArrayList<>();
-    for (HasMetadata r : snapshot.all()) {
-      if (!(r instanceof HTTPRoute)) {
-        others.add(r);
-      }
-    }
+    Map<Class<?>, List<HasMetadata>> others = new HashMap<>(snapshot.byType());
+    others.remove(HTTPRoute.class);
     Map<String, ListenerContext> listeners = new HashMap<>();
     List<ListenerView> views = new ArrayList<>();
     boolean unique = true;

@@ -35,12 +35,21 @@ public record ResourceKey(String kind, String namespace, String name)
   }
 
   /**
-   * Written out: the record's generated hash goes through a method handle on every call, and maps
-   * of 10,000 routes hash keys on every change.
+   * Written out, as is {@link #equals}: the record's generated methods go through a method handle
+   * on every call, and maps of 10,000 routes look keys up on every change.
    */
   @Override
   public int hashCode() {
     return (kind.hashCode() * 31 + namespace.hashCode()) * 31 + name.hashCode();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return this == o
+        || o instanceof ResourceKey k
+            && name.equals(k.name)
+            && namespace.equals(k.namespace)
+            && kind.equals(k.kind);
   }
 
   /** {@code Kind/namespace/name}, or {@code Kind/name} for cluster-scoped resources. */

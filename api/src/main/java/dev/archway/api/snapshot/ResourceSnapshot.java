@@ -75,6 +75,14 @@ public final class ResourceSnapshot {
   }
 
   /**
+   * The types of the resources, each with its list as {@link #list} gives it. A snapshot made by
+   * {@link #withChanges} shares the list objects of the types that did not change.
+   */
+  public Map<Class<?>, List<HasMetadata>> byType() {
+    return byType;
+  }
+
+  /**
    * The resource of this snapshot with the same type, namespace and name as {@code like} (which may
    * come from another snapshot), or null.
    */
