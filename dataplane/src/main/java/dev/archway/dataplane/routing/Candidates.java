@@ -58,14 +58,14 @@ final class Candidates {
     int i = 0;
     while (i < routes.length) {
       CompiledRoute route = routes[i];
-      if (best != null && route.index() >= best.index()) {
+      if (best != null && route.rank() >= best.rank()) {
         return best; // every later candidate loses to what we already have
       }
       if (nextRun < runs.length && runs[nextRun].start() == i) {
         HeaderRun run = runs[nextRun++];
         CompiledRoute found = firstInRun(run, request);
         if (found != null) {
-          return best != null && best.index() < found.index() ? best : found;
+          return best != null && best.rank() < found.rank() ? best : found;
         }
         i = run.end();
         continue;

@@ -19,13 +19,16 @@ import java.util.Objects;
  * here. And an upstream's TLS context is part of the key of its pooled connections: compiling it
  * anew on every change left TLS backends' connections idle in the pool and opened new ones.
  *
+ * <p>And the virtual hosts of the table, by listener and name: a virtual host's path indexes are
+ * updated with the routes that changed rather than built again ({@link PathIndex#updated}).
+ *
  * <p>A compiled route is reused only while every upstream it points to is the very upstream of the
  * new table (an upstream is reused only for an equal destination and client certificate), so a
  * reused route never sends to a stale endpoint list. Immutable once built; a table that fails to
  * compile leaves the previous memo in place.
  */
 final class CompileMemo {
-  static final CompileMemo EMPTY = new CompileMemo(Map.of(), new IdentityHashMap<>());
+  static final CompileMemo EMPTY = new CompileMemo(Map.of(), new IdentityHashMap<>(), Map.of());
 
   /** An upstream and what it was compiled from. */
   record UpstreamSource(
@@ -38,11 +41,20 @@ final class CompileMemo {
 
   private final Map<String, UpstreamSource> upstreams;
   private final IdentityHashMap<HttpRoute, CompiledRoute> routes;
+  private final Map<String, VirtualHostRoutes> virtualHosts;
 
   private CompileMemo(
-      Map<String, UpstreamSource> upstreams, IdentityHashMap<HttpRoute, CompiledRoute> routes) {
+      Map<String, UpstreamSource> upstreams,
+      IdentityHashMap<HttpRoute, CompiledRoute> routes,
+      Map<String, VirtualHostRoutes> virtualHosts) {
     this.upstreams = upstreams;
     this.routes = routes;
+    this.virtualHosts = virtualHosts;
+  }
+
+  /** The virtual host of the previous table with this listener and name, or null. */
+  VirtualHostRoutes virtualHost(String listener, String name) {
+    return virtualHosts.get(listener + "#" + name);
   }
 
   /** The upstream compiled before from an equal destination and certificate, or null. */
@@ -66,6 +78,7 @@ final class CompileMemo {
   static final class Builder {
     private final Map<String, UpstreamSource> upstreams = new HashMap<>();
     private final IdentityHashMap<HttpRoute, CompiledRoute> routes = new IdentityHashMap<>();
+    private final Map<String, VirtualHostRoutes> virtualHosts = new HashMap<>();
 
     void upstream(Destination destination, TlsCertificate clientCertificate, Upstream upstream) {
       upstreams.put(
@@ -76,8 +89,12 @@ final class CompileMemo {
       routes.put(route, compiled);
     }
 
+    void virtualHost(String listener, VirtualHostRoutes vhost) {
+      virtualHosts.put(listener + "#" + vhost.name(), vhost);
+    }
+
     CompileMemo build() {
-      return new CompileMemo(upstreams, routes);
+      return new CompileMemo(upstreams, routes, virtualHosts);
     }
   }
 }

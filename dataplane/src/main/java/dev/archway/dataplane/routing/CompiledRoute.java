@@ -9,11 +9,14 @@ import java.util.regex.Pattern;
 /**
  * One IR route, ready to test against requests and to act on.
  *
- * <p>{@link #index} is the route's position in its virtual host's list: the translator sorted that
- * list by the Gateway API precedence, so among candidates the lowest index wins.
+ * <p>{@link #rank} orders the routes of a virtual host as its list does: the translator sorted that
+ * list by the Gateway API precedence, so among candidates the lowest rank wins. Ranks are spaced
+ * apart ({@link Ranks}), so that a route inserted into the list takes a rank between its
+ * neighbours' and the others keep theirs: a change of one route then leaves the compiled routes and
+ * the path index of the others as they are.
  */
 public final class CompiledRoute {
-  private final int index;
+  private final long rank;
   private final String name;
   private final String hostname;
   private final PathMatch.Type pathType;
@@ -27,7 +30,7 @@ public final class CompiledRoute {
   private final RouteOptions options;
 
   CompiledRoute(
-      int index,
+      long rank,
       String name,
       String hostname,
       PathMatch.Type pathType,
@@ -38,7 +41,7 @@ public final class CompiledRoute {
       FilterChain filters,
       WeightedBackends backends,
       RouteOptions options) {
-    this.index = index;
+    this.rank = rank;
     this.name = name;
     this.hostname = hostname;
     this.pathType = pathType;
@@ -53,13 +56,13 @@ public final class CompiledRoute {
     this.options = options;
   }
 
-  /** The same route at another position of its virtual host's list (see {@link CompileMemo}). */
-  CompiledRoute at(int newIndex) {
-    return newIndex == index ? this : new CompiledRoute(this, newIndex);
+  /** The same route with another rank (see {@link CompileMemo}). */
+  CompiledRoute at(long newRank) {
+    return newRank == rank ? this : new CompiledRoute(this, newRank);
   }
 
-  private CompiledRoute(CompiledRoute route, int index) {
-    this.index = index;
+  private CompiledRoute(CompiledRoute route, long rank) {
+    this.rank = rank;
     this.name = route.name;
     this.hostname = route.hostname;
     this.pathType = route.pathType;
@@ -97,8 +100,8 @@ public final class CompiledRoute {
     return options;
   }
 
-  int index() {
-    return index;
+  long rank() {
+    return rank;
   }
 
   /** The IR route name, {@code httproute/<ns>/<name>/rule/<i>/match/<j>}. */

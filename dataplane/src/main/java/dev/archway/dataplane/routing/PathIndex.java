@@ -1,6 +1,7 @@
 package dev.archway.dataplane.routing;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,8 +13,11 @@ import java.util.TreeMap;
  * regular expressions tried in order.
  *
  * <p>Each candidate list ({@link Candidates}) is in route order, and {@link #find} keeps the
- * lowest-index route that matches across all of them; since the routes are in precedence order (see
+ * lowest-ranked route that matches across all of them; since ranks follow the precedence order (see
  * {@link CompiledRoute}) that is exactly "the first route in list order that matches".
+ *
+ * <p>{@link #updated} makes the index of a changed list from the previous one: only the candidate
+ * lists and trie nodes the removed and added routes touch are made again, the rest is shared.
  */
 final class PathIndex {
   private final List<CompiledRoute> routes;
@@ -22,7 +26,30 @@ final class PathIndex {
   private final Candidates regex;
 
   /** A trie node: the routes whose prefix ends here, and the next segments. */
-  private record Node(Candidates routes, Map<String, Node> children) {}
+  private record Node(Candidates routes, Map<String, Node> children) {
+    static final Node EMPTY = new Node(Candidates.NONE, Map.of());
+
+    boolean isEmpty() {
+      return routes.isEmpty() && children.isEmpty();
+    }
+  }
+
+  /** A route to take out of or put into the trie, with the segments of its prefix. */
+  private record Change(CompiledRoute route, boolean add, String[] segments) {}
+
+  private static final Comparator<CompiledRoute> BY_RANK =
+      Comparator.comparingLong(CompiledRoute::rank);
+
+  /** Past this share of changed routes, an index is built afresh rather than updated. */
+  private static final int MAX_UPDATED_SHARE = 4;
+
+  private PathIndex(
+      List<CompiledRoute> routes, Map<String, Candidates> exact, Node root, Candidates regex) {
+    this.routes = routes;
+    this.exact = exact;
+    this.root = root;
+    this.regex = regex;
+  }
 
   PathIndex(List<CompiledRoute> routes) {
     this.routes = List.copyOf(routes);
@@ -48,6 +75,124 @@ final class PathIndex {
     return routes;
   }
 
+  /**
+   * The index of {@code routes}, which are this index's routes without {@code removed} and with
+   * {@code added}, all ranked as before (see {@link Ranks}).
+   */
+  PathIndex updated(
+      List<CompiledRoute> routes, List<CompiledRoute> removed, List<CompiledRoute> added) {
+    if (removed.isEmpty() && added.isEmpty()) {
+      return this; // the same routes, in the same order
+    }
+    if ((removed.size() + added.size()) * MAX_UPDATED_SHARE > routes.size()) {
+      return new PathIndex(routes);
+    }
+    Map<String, List<CompiledRoute>> exactRemoved = new HashMap<>();
+    Map<String, List<CompiledRoute>> exactAdded = new HashMap<>();
+    List<Change> trieChanges = new ArrayList<>();
+    List<CompiledRoute> regexRemoved = new ArrayList<>();
+    List<CompiledRoute> regexAdded = new ArrayList<>();
+    for (CompiledRoute r : removed) {
+      switch (r.pathType()) {
+        case EXACT -> exactRemoved.computeIfAbsent(r.pathValue(), k -> new ArrayList<>()).add(r);
+        case PATH_PREFIX -> trieChanges.add(new Change(r, false, segments(r.pathValue())));
+        case REGULAR_EXPRESSION -> regexRemoved.add(r);
+      }
+    }
+    for (CompiledRoute r : added) {
+      switch (r.pathType()) {
+        case EXACT -> exactAdded.computeIfAbsent(r.pathValue(), k -> new ArrayList<>()).add(r);
+        case PATH_PREFIX -> trieChanges.add(new Change(r, true, segments(r.pathValue())));
+        case REGULAR_EXPRESSION -> regexAdded.add(r);
+      }
+    }
+    Map<String, Candidates> newExact = exact;
+    if (!exactRemoved.isEmpty() || !exactAdded.isEmpty()) {
+      Map<String, Candidates> copy = new HashMap<>(exact);
+      List<String> paths = new ArrayList<>(exactRemoved.keySet());
+      paths.addAll(exactAdded.keySet());
+      for (String path : paths) {
+        Candidates now =
+            changed(
+                exact.getOrDefault(path, Candidates.NONE),
+                exactRemoved.getOrDefault(path, List.of()),
+                exactAdded.getOrDefault(path, List.of()));
+        if (now.isEmpty()) {
+          copy.remove(path);
+        } else {
+          copy.put(path, now);
+        }
+      }
+      newExact = copy;
+    }
+    Node newRoot = trieChanges.isEmpty() ? root : apply(root, trieChanges, 0);
+    Candidates newRegex =
+        regexRemoved.isEmpty() && regexAdded.isEmpty()
+            ? regex
+            : changed(regex, regexRemoved, regexAdded);
+    return new PathIndex(List.copyOf(routes), newExact, newRoot, newRegex);
+  }
+
+  /** {@code node} with the changes whose prefixes pass through it made, sharing the rest. */
+  private static Node apply(Node node, List<Change> changes, int depth) {
+    List<CompiledRoute> removedHere = new ArrayList<>();
+    List<CompiledRoute> addedHere = new ArrayList<>();
+    Map<String, List<Change>> below = new HashMap<>();
+    for (Change c : changes) {
+      if (c.segments().length == depth) {
+        (c.add() ? addedHere : removedHere).add(c.route());
+      } else {
+        below.computeIfAbsent(c.segments()[depth], k -> new ArrayList<>()).add(c);
+      }
+    }
+    Candidates routes =
+        removedHere.isEmpty() && addedHere.isEmpty()
+            ? node.routes()
+            : changed(node.routes(), removedHere, addedHere);
+    if (below.isEmpty()) {
+      return new Node(routes, node.children());
+    }
+    Map<String, Node> children = new HashMap<>(node.children());
+    below.forEach(
+        (segment, further) -> {
+          Node child = apply(node.children().getOrDefault(segment, Node.EMPTY), further, depth + 1);
+          if (child.isEmpty()) {
+            children.remove(segment);
+          } else {
+            children.put(segment, child);
+          }
+        });
+    return new Node(routes, children);
+  }
+
+  /** A candidate list without {@code removed} (by identity) and with {@code added}, by rank. */
+  private static Candidates changed(
+      Candidates before, List<CompiledRoute> removed, List<CompiledRoute> added) {
+    List<CompiledRoute> routes = new ArrayList<>(before.routes().length + added.size());
+    for (CompiledRoute r : before.routes()) {
+      if (!containsSame(removed, r)) {
+        routes.add(r);
+      }
+    }
+    routes.addAll(added);
+    routes.sort(BY_RANK);
+    return routes.isEmpty() ? Candidates.NONE : new Candidates(routes);
+  }
+
+  private static boolean containsSame(List<CompiledRoute> list, CompiledRoute r) {
+    for (CompiledRoute x : list) {
+      if (x == r) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The segments of a stripped prefix such as {@code /a/b}; none for the root ({@code ""}). */
+  private static String[] segments(String prefix) {
+    return prefix.isEmpty() ? new String[0] : prefix.substring(1).split("/", -1);
+  }
+
   /** The first route in list order that matches, or null. */
   CompiledRoute find(RouteRequest request) {
     String path = request.path();
@@ -71,29 +216,35 @@ final class PathIndex {
     return regex.first(request, best);
   }
 
-  /** The index for {@link RouteTable#dump()}: one line per exact path, prefix and the regexes. */
-  List<String> describe() {
+  /**
+   * The index for {@link RouteTable#dump()}: one line per exact path, prefix and the regexes, each
+   * route named by its position in the virtual host's list.
+   */
+  List<String> describe(Map<CompiledRoute, Integer> positions) {
     List<String> lines = new ArrayList<>();
-    new TreeMap<>(exact).forEach((path, list) -> lines.add("exact " + path + " -> " + ids(list)));
-    describe(root, "", lines);
+    new TreeMap<>(exact)
+        .forEach((path, list) -> lines.add("exact " + path + " -> " + ids(list, positions)));
+    describe(root, "", lines, positions);
     if (!regex.isEmpty()) {
-      lines.add("regex -> " + ids(regex));
+      lines.add("regex -> " + ids(regex, positions));
     }
     return lines;
   }
 
-  private static void describe(Node node, String prefix, List<String> lines) {
+  private static void describe(
+      Node node, String prefix, List<String> lines, Map<CompiledRoute, Integer> positions) {
     if (!node.routes.isEmpty()) {
-      lines.add("prefix " + (prefix.isEmpty() ? "/" : prefix) + " -> " + ids(node.routes));
+      lines.add(
+          "prefix " + (prefix.isEmpty() ? "/" : prefix) + " -> " + ids(node.routes, positions));
     }
     new TreeMap<>(node.children)
-        .forEach((segment, child) -> describe(child, prefix + "/" + segment, lines));
+        .forEach((segment, child) -> describe(child, prefix + "/" + segment, lines, positions));
   }
 
-  private static String ids(Candidates candidates) {
+  private static String ids(Candidates candidates, Map<CompiledRoute, Integer> positions) {
     StringBuilder sb = new StringBuilder();
     for (CompiledRoute r : candidates.routes()) {
-      sb.append(sb.isEmpty() ? "" : " ").append('#').append(r.index());
+      sb.append(sb.isEmpty() ? "" : " ").append('#').append(positions.get(r));
     }
     return sb.toString();
   }
@@ -105,10 +256,7 @@ final class PathIndex {
     /** The node for a stripped prefix such as {@code /a/b} ("" is the root). */
     MutableNode descend(String prefix) {
       MutableNode node = this;
-      if (prefix.isEmpty()) {
-        return node;
-      }
-      for (String segment : prefix.substring(1).split("/", -1)) {
+      for (String segment : segments(prefix)) {
         node = node.children.computeIfAbsent(segment, k -> new MutableNode());
       }
       return node;

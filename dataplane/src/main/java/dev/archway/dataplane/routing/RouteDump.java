@@ -7,10 +7,10 @@ import java.util.List;
 final class RouteDump {
   private RouteDump() {}
 
-  static void route(StringBuilder out, String indent, CompiledRoute route) {
+  static void route(StringBuilder out, String indent, CompiledRoute route, int position) {
     out.append(indent)
         .append('#')
-        .append(route.index())
+        .append(position)
         .append(' ')
         .append(route.name())
         .append(": ")

@@ -17,6 +17,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -151,24 +152,85 @@ final class RouteTableCompiler {
       VirtualHost vhost = listener.virtualHosts().get(v);
       String vfield = field + ".virtualHosts[" + v + "]";
       String hostname = hostname(vfield + ".hostname", vhost.hostname());
-      Map<String, List<CompiledRoute>> groups = new LinkedHashMap<>();
-      for (int r = 0; r < vhost.routes().size(); r++) {
-        HttpRoute ir = vhost.routes().get(r);
-        CompiledRoute route = previous.route(ir, upstreams);
-        route = route != null ? route.at(r) : compileRoute(vfield + ".routes[" + r + "]", r, ir);
-        next.route(ir, route);
-        groups.computeIfAbsent(route.hostname(), h -> new ArrayList<>()).add(route);
-      }
-      Map<String, PathIndex> indexes = new LinkedHashMap<>();
-      groups.forEach((h, routes) -> indexes.put(h, new PathIndex(routes)));
-      if (hosts.put(hostname, new VirtualHostRoutes(vhost.name(), hostname, indexes)) != null) {
+      VirtualHostRoutes compiled = compileVirtualHost(vfield, listener.name(), vhost, hostname);
+      next.virtualHost(listener.name(), compiled);
+      if (hosts.put(hostname, compiled) != null) {
         throw invalid(vfield + ".hostname", hostname, "one virtual host per hostname and port");
       }
     }
     return new ListenerRoutes(listener.name(), key, hosts);
   }
 
-  private CompiledRoute compileRoute(String field, int index, HttpRoute route) {
+  /**
+   * A virtual host's routes, compiled or reused, ranked, and indexed by hostname and path: the
+   * previous table's path indexes updated where the ranks of the reused routes could be kept.
+   */
+  private VirtualHostRoutes compileVirtualHost(
+      String vfield, String listener, VirtualHost vhost, String hostname) {
+    List<HttpRoute> irs = vhost.routes();
+    CompiledRoute[] routes = new CompiledRoute[irs.size()];
+    boolean[] fresh = new boolean[routes.length];
+    for (int r = 0; r < routes.length; r++) {
+      HttpRoute ir = irs.get(r);
+      CompiledRoute route = previous.route(ir, upstreams);
+      if (route == null) {
+        route = compileRoute(vfield + ".routes[" + r + "]", ir);
+        fresh[r] = true;
+      }
+      routes[r] = route;
+    }
+    boolean rankedAgain = Ranks.assign(routes, fresh);
+    Map<String, List<CompiledRoute>> groups = new LinkedHashMap<>();
+    String host = null;
+    List<CompiledRoute> group = null;
+    for (int r = 0; r < routes.length; r++) {
+      CompiledRoute route = routes[r];
+      next.route(irs.get(r), route);
+      if (group == null || !route.hostname().equals(host)) {
+        host = route.hostname();
+        group = groups.computeIfAbsent(host, h -> new ArrayList<>());
+      }
+      group.add(route);
+    }
+    VirtualHostRoutes before = rankedAgain ? null : previous.virtualHost(listener, vhost.name());
+    Map<String, PathIndex> indexes = new LinkedHashMap<>();
+    groups.forEach(
+        (h, now) -> {
+          PathIndex was = before == null ? null : before.group(h);
+          indexes.put(h, was == null ? new PathIndex(now) : updated(was, now));
+        });
+    return new VirtualHostRoutes(vhost.name(), hostname, Arrays.asList(routes), indexes);
+  }
+
+  /**
+   * {@code was} updated to index {@code now}: the routes only it has are removed, those only {@code
+   * now} has added. Both lists are in rank order, and a route kept is the same object.
+   */
+  private static PathIndex updated(PathIndex was, List<CompiledRoute> now) {
+    List<CompiledRoute> before = was.routes();
+    List<CompiledRoute> removed = new ArrayList<>();
+    List<CompiledRoute> added = new ArrayList<>();
+    int i = 0;
+    int j = 0;
+    while (i < before.size() || j < now.size()) {
+      if (j == now.size()) {
+        removed.add(before.get(i++));
+      } else if (i == before.size()) {
+        added.add(now.get(j++));
+      } else if (before.get(i) == now.get(j)) {
+        i++;
+        j++;
+      } else if (before.get(i).rank() <= now.get(j).rank()) {
+        removed.add(before.get(i++));
+      } else {
+        added.add(now.get(j++));
+      }
+    }
+    return was.updated(now, removed, added);
+  }
+
+  /** A route compiled afresh; {@link Ranks} gives it its rank. */
+  private CompiledRoute compileRoute(String field, HttpRoute route) {
     PathMatch path = route.match().path();
     String pathValue =
         switch (path.type()) {
@@ -184,7 +246,7 @@ final class RouteTableCompiler {
     String prefix = path.type() == PathMatch.Type.PATH_PREFIX ? pathValue : null;
     FilterCompiler filters = new FilterCompiler(prefix);
     return new CompiledRoute(
-        index,
+        0,
         route.name(),
         hostname(field + ".hostname", route.hostname()),
         path.type(),

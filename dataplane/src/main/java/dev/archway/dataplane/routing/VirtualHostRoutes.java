@@ -1,5 +1,7 @@
 package dev.archway.dataplane.routing;
 
+import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,12 +14,34 @@ import java.util.Map;
 final class VirtualHostRoutes {
   private final String name;
   private final String hostname;
+  private final List<CompiledRoute> routes;
+  private final Map<String, PathIndex> byHostname;
   private final HostnameIndex<PathIndex> groups;
 
-  VirtualHostRoutes(String name, String hostname, Map<String, PathIndex> groupsByHostname) {
+  /**
+   * @param routes every route, in the virtual host's order
+   * @param groupsByHostname the path index of the routes of each effective hostname
+   */
+  VirtualHostRoutes(
+      String name,
+      String hostname,
+      List<CompiledRoute> routes,
+      Map<String, PathIndex> groupsByHostname) {
     this.name = name;
     this.hostname = hostname;
+    this.routes = List.copyOf(routes);
+    this.byHostname = Map.copyOf(groupsByHostname);
     this.groups = HostnameIndex.of(groupsByHostname);
+  }
+
+  /** Every route, in the virtual host's order (and so by rank). */
+  List<CompiledRoute> routes() {
+    return routes;
+  }
+
+  /** The path index of the routes whose effective hostname is {@code host}, or null. */
+  PathIndex group(String host) {
+    return byHostname.get(host);
   }
 
   String name() {
@@ -39,16 +63,20 @@ final class VirtualHostRoutes {
         .append(" hostname=")
         .append(hostname)
         .append('\n');
+    Map<CompiledRoute, Integer> positions = new IdentityHashMap<>();
+    for (int i = 0; i < routes.size(); i++) {
+      positions.put(routes.get(i), i);
+    }
     groups
         .inLookupOrder()
         .forEach(
             (host, index) -> {
               out.append(indent).append("  routes hostname=").append(host).append('\n');
-              for (String line : index.describe()) {
+              for (String line : index.describe(positions)) {
                 out.append(indent).append("    ").append(line).append('\n');
               }
               for (CompiledRoute route : index.routes()) {
-                RouteDump.route(out, indent + "    ", route);
+                RouteDump.route(out, indent + "    ", route, positions.get(route));
               }
             });
   }

@@ -36,10 +36,10 @@ class CandidatesTest {
         assertThat(candidates.first(request, null)).isSameAs(expected);
 
         // With a better (earlier) or worse (later) route already found elsewhere.
-        // (Indices are unique in an index: the lists use even ones, this route an odd one.)
+        // (Ranks are unique in an index: the lists use even ones, this route an odd one.)
         CompiledRoute best = route(2 * random.nextInt(routes.size() + 2) - 1, null, List.of());
         CompiledRoute expectedWithBest =
-            expected == null || best.index() < expected.index() ? best : expected;
+            expected == null || best.rank() < expected.rank() ? best : expected;
         assertThat(candidates.first(request, best)).isSameAs(expectedWithBest);
       }
     }
@@ -56,16 +56,16 @@ class CandidatesTest {
     routes.add(route(40, null, List.of()));
     Candidates candidates = new Candidates(routes);
 
-    assertThat(candidates.first(request("GET", Map.of("X-Tenant", List.of("t7"))), null).index())
+    assertThat(candidates.first(request("GET", Map.of("X-Tenant", List.of("t7"))), null).rank())
         .isEqualTo(14);
-    assertThat(candidates.first(request("GET", Map.of("x-tenant", List.of("T7"))), null).index())
+    assertThat(candidates.first(request("GET", Map.of("x-tenant", List.of("T7"))), null).rank())
         .as("values are compared exactly")
         .isEqualTo(40);
-    assertThat(candidates.first(request("GET", Map.of()), null).index()).isEqualTo(40);
+    assertThat(candidates.first(request("GET", Map.of()), null).rank()).isEqualTo(40);
     assertThat(candidates.first(request("GET", Map.of("x-tenant", List.of("t1", "t2"))), null))
         .as("several values are joined with commas, and match none of them")
-        .extracting(CompiledRoute::index)
-        .isEqualTo(40);
+        .extracting(CompiledRoute::rank)
+        .isEqualTo(40L);
   }
 
   private static boolean hasRun(List<CompiledRoute> routes) {
@@ -150,10 +150,10 @@ class CandidatesTest {
   }
 
   /** A route on PathPrefix /api; filters, backends and options play no part in matching. */
-  private static CompiledRoute route(int index, String method, List<StringCondition> headers) {
+  private static CompiledRoute route(int rank, String method, List<StringCondition> headers) {
     return new CompiledRoute(
-        index,
-        "route-" + index,
+        rank,
+        "route-" + rank,
         "*",
         PathMatch.Type.PATH_PREFIX,
         "/api",
