@@ -3,6 +3,7 @@ package dev.archway.app.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.archway.api.runtime.RuntimeFacts;
+import dev.archway.api.snapshot.ResourceKey;
 import dev.archway.api.snapshot.ResourceSnapshot;
 import dev.archway.api.yaml.ManifestLoader;
 import dev.archway.translator.Translator;
@@ -12,6 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Random;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -167,5 +171,26 @@ class StatusStoreTest {
     // Resources without a status of Archway's are shown as loaded.
     assertThat(view.resources())
         .anySatisfy(r -> assertThat(r.at("/kind").asString()).isEqualTo("Backend"));
+  }
+
+  /** The summary order made from the natural order equals sorting by it, unknown kinds last. */
+  @Test
+  void summaryOrderFromTheNaturalOrderEqualsSortingByIt() {
+    String[] kinds = {"HTTPRoute", "Gateway", "GatewayClass", "TCPRoute", "Zebra", "Alpaca"};
+    Random random = new Random(5);
+    for (int round = 0; round < 100; round++) {
+      SortedMap<ResourceKey, Object> statuses = new TreeMap<>();
+      for (int i = random.nextInt(30); i > 0; i--) {
+        statuses.put(
+            new ResourceKey(
+                kinds[random.nextInt(kinds.length)],
+                "ns" + random.nextInt(3),
+                "n" + random.nextInt(5)),
+            "status");
+      }
+      assertThat(StatusStore.inSummaryOrder(statuses))
+          .containsExactlyElementsOf(
+              statuses.keySet().stream().sorted(StatusStore.SUMMARY_ORDER).toList());
+    }
   }
 }
