@@ -1,10 +1,13 @@
 package dev.archway.dataplane.routing;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -168,24 +171,19 @@ final class PathIndex {
   /** A candidate list without {@code removed} (by identity) and with {@code added}, by rank. */
   private static Candidates changed(
       Candidates before, List<CompiledRoute> removed, List<CompiledRoute> added) {
+    // A set, not a scan of the list: one node may hold thousands of routes (all on /api, told
+    // apart by a header) and a change may remove hundreds of them.
+    Set<CompiledRoute> gone = Collections.newSetFromMap(new IdentityHashMap<>());
+    gone.addAll(removed);
     List<CompiledRoute> routes = new ArrayList<>(before.routes().length + added.size());
     for (CompiledRoute r : before.routes()) {
-      if (!containsSame(removed, r)) {
+      if (!gone.contains(r)) {
         routes.add(r);
       }
     }
     routes.addAll(added);
     routes.sort(BY_RANK);
     return routes.isEmpty() ? Candidates.NONE : new Candidates(routes);
-  }
-
-  private static boolean containsSame(List<CompiledRoute> list, CompiledRoute r) {
-    for (CompiledRoute x : list) {
-      if (x == r) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** The segments of a stripped prefix such as {@code /a/b}; none for the root ({@code ""}). */
