@@ -66,6 +66,19 @@ public final class StatusWriter implements AutoCloseable {
   /** The resourceVersion of each object's last write, until the cache has caught up with it. */
   private final Map<ResourceKey, String> unobserved = new ConcurrentHashMap<>();
 
+  /**
+   * The set the last complete pass wrote, and in which term of leadership (executor thread only).
+   * Every pass writes the newest set, and {@link #setLeader} queues one of its own; a pass finding
+   * that set already written in the current term skips it. Writing it again would read every object
+   * the first pass wrote from the server once more, since the cache lags behind those writes.
+   */
+  private Map<ResourceKey, Object> handled;
+
+  private long handledTerm;
+
+  /** Incremented on becoming the leader: the newest set is then written once more. */
+  private final AtomicLong term = new AtomicLong();
+
   private volatile boolean leader;
 
   /**
@@ -92,6 +105,9 @@ public final class StatusWriter implements AutoCloseable {
    * once (another replica may have written different ones meanwhile).
    */
   public void setLeader(boolean isLeader) {
+    if (isLeader) {
+      term.incrementAndGet();
+    }
     leader = isLeader;
     if (isLeader) {
       schedule();
@@ -123,8 +139,9 @@ public final class StatusWriter implements AutoCloseable {
   }
 
   private void writeLatest() {
+    long currentTerm = term.get();
     Map<ResourceKey, Object> statuses = latest.get();
-    if (statuses == null || !leader) {
+    if (statuses == null || !leader || (statuses == handled && currentTerm == handledTerm)) {
       return;
     }
     String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
@@ -136,6 +153,8 @@ public final class StatusWriter implements AutoCloseable {
       written += write(e.getKey(), toTree(e.getValue()), now) ? 1 : 0;
     }
     written += removeStaleParents(statuses, now);
+    handled = statuses;
+    handledTerm = currentTerm;
     if (written > 0) {
       LOG.info("status written for {} resources", written);
     }

@@ -19,6 +19,9 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** A 409 Conflict makes the writer read the object again and merge into the fresh copy. */
@@ -121,6 +124,67 @@ class StatusWriterConflictTest {
     RecordedRequest second = server.takeRequest();
     assertThat(second.getMethod()).isEqualTo("PUT");
     assertThat(second.getBody().readUtf8()).contains("\"resourceVersion\":\"2\"");
+  }
+
+  /**
+   * Becoming the leader queues a pass over the newest set, and so does each submission; when two
+   * queued passes find the same set, the second has nothing left to do. Before, it read the route
+   * from the server again (the cache lagging behind the first pass's write): two passes, where the
+   * tests above expect one, whenever the pass {@code setLeader} queued ran late.
+   */
+  @Test
+  void aSetWrittenByThePassBecomingLeaderQueuedIsNotWrittenAgain() throws Exception {
+    ResourceKey busy = new ResourceKey("HTTPRoute", "default", "busy");
+    ResourceKey web = new ResourceKey("HTTPRoute", "default", "web");
+    CountDownLatch inFirstPass = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    ObjectCache blockingOnBusy =
+        new ObjectCache() {
+          @Override
+          public Optional<HasMetadata> get(ResourceKey key) {
+            if (key.equals(busy)) {
+              inFirstPass.countDown();
+              await(release);
+              return Optional.empty(); // not cached: read from the server, which has none
+            }
+            return Optional.of(route("1", "old"));
+          }
+
+          @Override
+          public List<HasMetadata> list(String kind) {
+            return List.of();
+          }
+        };
+    server.expect().put().withPath(PATH + "/status").andReturn(200, route("2", "")).once();
+    int before = server.getRequestCount();
+    Clock clock = Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC);
+    try (StatusWriter writer =
+        new StatusWriter(client, blockingOnBusy, clock, ArchwayApi.CONTROLLER_NAME)) {
+      writer.setLeader(true);
+      CompletableFuture<Void> first = writer.submit(Map.of(busy, StatusWriterTest.desired()));
+      assertThat(inFirstPass.await(10, TimeUnit.SECONDS)).isTrue();
+      writer.setLeader(true); // a new term while busy: the newest set is written once more
+      CompletableFuture<Void> second = writer.submit(Map.of(web, StatusWriterTest.desired()));
+      release.countDown();
+      first.join();
+      second.join();
+      assertThat(writer.writes()).isEqualTo(1);
+    }
+    // The busy route read and not found; the web route written once (from the cache's copy) and
+    // not read again by the passes queued behind the one that wrote it.
+    assertThat(server.getRequestCount() - before).isEqualTo(2);
+    assertThat(server.takeRequest(10, TimeUnit.SECONDS).getPath()).endsWith("/httproutes/busy");
+    RecordedRequest put = server.takeRequest(10, TimeUnit.SECONDS);
+    assertThat(put.getMethod()).isEqualTo("PUT");
+    assertThat(put.getPath()).isEqualTo(PATH + "/status");
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** A cache that always returns {@code object}, whatever the server holds. */

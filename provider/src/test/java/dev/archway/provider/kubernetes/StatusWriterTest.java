@@ -122,4 +122,25 @@ class StatusWriterTest {
       assertThat(onServer().getStatus().getParents()).hasSize(2);
     }
   }
+
+  /** Another replica may have written while this one was not the leader: becoming it again. */
+  @Test
+  void becomingTheLeaderAgainWritesTheSameSetOnceMore() {
+    try (StatusWriter writer =
+        new StatusWriter(client, ObjectCache.NONE, CLOCK, ArchwayApi.CONTROLLER_NAME)) {
+      writer.setLeader(true);
+      writer.submit(Map.of(ROUTE, desired())).join();
+      assertThat(writer.writes()).isEqualTo(1);
+      writer.setLeader(false);
+      HTTPRoute theirs = onServer();
+      theirs.getStatus().setParents(List.of(theirs.getStatus().getParents().get(1)));
+      client.resource(theirs).updateStatus();
+
+      writer.setLeader(true);
+      org.awaitility.Awaitility.await().until(() -> writer.writes() == 2);
+      assertThat(onServer().getStatus().getParents())
+          .extracting(RouteParentStatus::getControllerName)
+          .containsExactly(ArchwayApi.CONTROLLER_NAME, "example.com/other");
+    }
+  }
 }
