@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -90,7 +89,7 @@ public final class KubernetesProvider implements AutoCloseable, ObjectCache {
 
   private final Object lock = new Object();
   // Guarded by lock: the normalized objects, and the burst not yet published.
-  private final Map<ResourceKey, Entry> objects = new HashMap<>();
+  private final LiveObjects objects = new LiveObjects();
   private final Set<ResourceKey> pending = new HashSet<>();
   private boolean synced;
   private boolean pendingEndpointsOnly = true;
@@ -98,9 +97,6 @@ public final class KubernetesProvider implements AutoCloseable, ObjectCache {
   private long firstChangeNanos;
   private long lastChangeNanos;
   private volatile boolean closed;
-
-  /** A normalized object and the Java type it was read as (the snapshot groups by type). */
-  private record Entry(HasMetadata resource, WatchedKind kind) {}
 
   private KubernetesProvider(
       KubernetesClient client,
@@ -237,9 +233,8 @@ public final class KubernetesProvider implements AutoCloseable, ObjectCache {
   /** A Secret or ConfigMap no longer watched leaves the snapshot (a change of the next update). */
   private void forget(ResourceKey key) {
     synchronized (lock) {
-      Entry removed = objects.remove(key);
-      if (removed != null) {
-        changed(key, removed.kind());
+      if (objects.remove(key) != null) {
+        changed(key, WatchedKind.byKind(key.kind()).orElseThrow());
       }
     }
   }
@@ -282,11 +277,11 @@ public final class KubernetesProvider implements AutoCloseable, ObjectCache {
       return; // a late event of an informer just stopped
     }
     synchronized (lock) {
-      Entry old = objects.get(key);
-      if (old != null && old.resource().equals(normalized)) {
+      HasMetadata old = objects.get(key);
+      if (old != null && old.equals(normalized)) {
         return;
       }
-      objects.put(key, new Entry(normalized, kind));
+      objects.put(key, normalized);
       changed(key, kind);
     }
   }
@@ -377,7 +372,7 @@ public final class KubernetesProvider implements AutoCloseable, ObjectCache {
       informers.forEach(
           (kind, informer) -> {
             for (HasMetadata raw : informer.getStore().list()) {
-              objects.put(key(kind, raw), new Entry(normalizer.normalize(raw, kind), kind));
+              objects.put(key(kind, raw), normalizer.normalize(raw, kind));
             }
           });
       synced = true;
@@ -406,9 +401,7 @@ public final class KubernetesProvider implements AutoCloseable, ObjectCache {
   }
 
   private ResourceSnapshot snapshotLocked() {
-    ResourceSnapshot.Builder builder = ResourceSnapshot.builder();
-    objects.values().forEach(e -> builder.add(e.resource()));
-    return builder.build();
+    return objects.snapshot();
   }
 
   /** The object as the informer holds it (not normalized: with status and resourceVersion). */
