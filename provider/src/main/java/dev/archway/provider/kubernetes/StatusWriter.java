@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -75,6 +76,17 @@ public final class StatusWriter implements AutoCloseable {
   private Map<ResourceKey, Object> handled;
 
   private long handledTerm;
+
+  /**
+   * Each resource whose computed status was last found written, with that status and the version of
+   * the object that showed it (executor thread only). While the cache still shows that version and
+   * the status computed is equal, there is nothing to compare: a change at 10,000 routes submits
+   * 10,000 statuses, and turning each cached object and status into JSON to merge and compare them
+   * cost far more than the change itself.
+   */
+  private final Map<ResourceKey, Settled> settled = new HashMap<>();
+
+  private record Settled(Object computed, String resourceVersion) {}
 
   /** Incremented on becoming the leader: the newest set is then written once more. */
   private final AtomicLong term = new AtomicLong();
@@ -150,8 +162,9 @@ public final class StatusWriter implements AutoCloseable {
       if (!leader || latest.get() != statuses) {
         return; // lost leadership, or a newer set is waiting: that one wins
       }
-      written += write(e.getKey(), toTree(e.getValue()), now) ? 1 : 0;
+      written += write(e.getKey(), e.getValue(), now) ? 1 : 0;
     }
+    settled.keySet().retainAll(statuses.keySet());
     written += removeStaleParents(statuses, now);
     handled = statuses;
     handledTerm = currentTerm;
@@ -194,8 +207,12 @@ public final class StatusWriter implements AutoCloseable {
     return false;
   }
 
-  /** Writes one status if it differs; returns whether it wrote. */
-  private boolean write(ResourceKey key, ObjectNode desired, String now) {
+  /**
+   * Writes one status if it differs; returns whether it wrote.
+   *
+   * @param computed the status Archway computed, or null to drop Archway's route parent entries
+   */
+  private boolean write(ResourceKey key, Object computed, String now) {
     Optional<WatchedKind> kind = WatchedKind.byKind(key.kind());
     if (kind.isEmpty()) {
       LOG.warn("no status written for {}: not a watched kind", key);
@@ -210,6 +227,15 @@ public final class StatusWriter implements AutoCloseable {
         cached = Optional.empty(); // the cache may predate the last write: read the server's
       }
     }
+    Settled before = settled.get(key);
+    if (computed != null
+        && before != null
+        && cached.isPresent()
+        && before.resourceVersion().equals(cached.get().getMetadata().getResourceVersion())
+        && before.computed().equals(computed)) {
+      return false;
+    }
+    ObjectNode desired = computed == null ? null : toTree(computed);
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
       HasMetadata current =
           attempt == 0 && cached.isPresent() ? cached.get() : read(key, kind.get());
@@ -219,6 +245,7 @@ public final class StatusWriter implements AutoCloseable {
       JsonNode existing = statusOf(current);
       ObjectNode merged = merge.merge(desired, existing, now);
       if (StatusMerge.same(merged, existing)) {
+        settle(key, computed, current.getMetadata().getResourceVersion());
         return false;
       }
       if (!leader) {
@@ -231,6 +258,7 @@ public final class StatusWriter implements AutoCloseable {
         } else {
           unobserved.remove(key);
         }
+        settle(key, computed, resourceVersion);
         writes.incrementAndGet();
         return true;
       } catch (KubernetesClientException e) {
@@ -247,6 +275,14 @@ public final class StatusWriter implements AutoCloseable {
     }
     LOG.warn("status of {} not written: still conflicting after {} attempts", key, ATTEMPTS);
     return false;
+  }
+
+  private void settle(ResourceKey key, Object computed, String resourceVersion) {
+    if (computed != null && resourceVersion != null) {
+      settled.put(key, new Settled(computed, resourceVersion));
+    } else {
+      settled.remove(key);
+    }
   }
 
   private HasMetadata read(ResourceKey key, WatchedKind kind) {

@@ -6,6 +6,7 @@ import dev.archway.api.snapshot.ResourceKey;
 import dev.archway.api.v1alpha1.ArchwayApi;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatus;
@@ -18,6 +19,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -141,6 +143,56 @@ class StatusWriterTest {
       assertThat(onServer().getStatus().getParents())
           .extracting(RouteParentStatus::getControllerName)
           .containsExactly(ArchwayApi.CONTROLLER_NAME, "example.com/other");
+    }
+  }
+
+  /** A cache that is always up to date: it reads the server. */
+  private static final ObjectCache LIVE =
+      new ObjectCache() {
+        @Override
+        public Optional<HasMetadata> get(ResourceKey key) {
+          return Optional.ofNullable(
+              client
+                  .resources(HTTPRoute.class)
+                  .inNamespace(key.namespace())
+                  .withName(key.name())
+                  .get());
+        }
+
+        @Override
+        public List<HasMetadata> list(String kind) {
+          return List.of();
+        }
+      };
+
+  /**
+   * The writer skips comparing a status it found written while the object's version is the same; an
+   * equal status must still be written again once someone else changed the object, and a different
+   * status while it did not.
+   */
+  @Test
+  void anUnchangedStatusIsWrittenAgainOnlyAfterTheObjectChanged() {
+    try (StatusWriter writer = new StatusWriter(client, LIVE, CLOCK, ArchwayApi.CONTROLLER_NAME)) {
+      writer.setLeader(true);
+      writer.submit(Map.of(ROUTE, desired())).join();
+      writer.submit(Map.of(ROUTE, desired())).join();
+      assertThat(writer.writes()).isEqualTo(1);
+
+      HTTPRoute theirs = onServer();
+      theirs.getStatus().setParents(List.of(theirs.getStatus().getParents().get(1)));
+      client.resource(theirs).updateStatus();
+      writer.submit(Map.of(ROUTE, desired())).join();
+      assertThat(writer.writes()).isEqualTo(2);
+      assertThat(onServer().getStatus().getParents())
+          .extracting(RouteParentStatus::getControllerName)
+          .containsExactly(ArchwayApi.CONTROLLER_NAME, "example.com/other");
+
+      HTTPRouteStatus notAccepted = new HTTPRouteStatus();
+      notAccepted.setParents(List.of(parent("gw", ArchwayApi.CONTROLLER_NAME, "False", null)));
+      writer.submit(Map.of(ROUTE, notAccepted)).join();
+      assertThat(writer.writes()).isEqualTo(3);
+      assertThat(onServer().getStatus().getParents().get(0).getConditions().get(0).getStatus())
+          .isEqualTo("False");
     }
   }
 }
