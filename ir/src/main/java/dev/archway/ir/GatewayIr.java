@@ -42,4 +42,30 @@ public record GatewayIr(
   public GatewayIr(String name, String bindAddress, List<HttpListener> httpListeners) {
     this(name, bindAddress, httpListeners, null, null, null, null, null);
   }
+
+  /** This Gateway with its listeners bound to {@code address}; everything else the same objects. */
+  public GatewayIr withBindAddress(String address) {
+    return new GatewayIr(
+        name,
+        address,
+        httpListeners,
+        tlsListeners,
+        tcpListeners,
+        udpListeners,
+        backendClientCertificate,
+        infrastructure);
+  }
+
+  /** This Gateway with these HTTP listeners; everything else the same objects. */
+  public GatewayIr withHttpListeners(List<HttpListener> listeners) {
+    return new GatewayIr(
+        name,
+        bindAddress,
+        listeners,
+        tlsListeners,
+        tcpListeners,
+        udpListeners,
+        backendClientCertificate,
+        infrastructure);
+  }
 }

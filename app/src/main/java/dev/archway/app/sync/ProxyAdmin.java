@@ -62,6 +62,8 @@ public final class ProxyAdmin implements AutoCloseable {
                     + client.fullUpdates()
                     + ",\"deltaUpdates\":"
                     + client.deltaUpdates()
+                    + ",\"changeUpdates\":"
+                    + client.changeUpdates()
                     + "}\n"));
     server.start();
     return new ProxyAdmin(server);

@@ -26,7 +26,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The proxy's end of config sync: subscribes to one Gateway, applies each update to the data plane
@@ -73,6 +72,7 @@ public final class SyncClient implements AutoCloseable {
   private final Thread loop;
   private final AtomicLong fullUpdates = new AtomicLong();
   private final AtomicLong deltaUpdates = new AtomicLong();
+  private final AtomicLong changeUpdates = new AtomicLong();
   private final AtomicLong connections = new AtomicLong();
   private volatile boolean closed;
   private volatile boolean connected;
@@ -123,6 +123,11 @@ public final class SyncClient implements AutoCloseable {
   /** Endpoint deltas applied. */
   public long deltaUpdates() {
     return deltaUpdates.get();
+  }
+
+  /** Deltas of other changes applied ({@link SyncProtocol.ConfigDelta}). */
+  public long changeUpdates() {
+    return changeUpdates.get();
   }
 
   /** Streams opened so far. */
@@ -206,18 +211,18 @@ public final class SyncClient implements AutoCloseable {
           new Nack(version, "version " + version + " is not above " + appliedVersion));
     }
     DataPlaneConfig next;
-    if (update.delta() != null) {
-      if (appliedConfig == null || update.delta().baseVersion() != appliedVersion) {
+    if (update.delta() != null || update.changes() != null) {
+      long base =
+          update.delta() != null ? update.delta().baseVersion() : update.changes().baseVersion();
+      if (appliedConfig == null || base != appliedVersion) {
         return ProxyMessage.of(
-            new Nack(
-                version,
-                "endpoint delta for version "
-                    + update.delta().baseVersion()
-                    + ", serving "
-                    + appliedVersion));
+            new Nack(version, "delta for version " + base + ", serving " + appliedVersion));
       }
       try {
-        next = GatewayConfigs.withEndpoints(appliedConfig, update.delta().endpoints());
+        next =
+            update.delta() != null
+                ? GatewayConfigs.withEndpoints(appliedConfig, update.delta().endpoints())
+                : ConfigDeltas.apply(appliedConfig, update.changes());
       } catch (IllegalArgumentException e) {
         return ProxyMessage.of(new Nack(version, e.getMessage()));
       }
@@ -237,7 +242,8 @@ public final class SyncClient implements AutoCloseable {
           e.getMessage());
       return ProxyMessage.of(new Nack(version, String.valueOf(e.getMessage())));
     }
-    (update.delta() != null ? deltaUpdates : fullUpdates).incrementAndGet();
+    (update.delta() != null ? deltaUpdates : update.changes() != null ? changeUpdates : fullUpdates)
+        .incrementAndGet();
     appliedConfig = next;
     appliedVersion = version;
     LOG.info(
@@ -245,7 +251,9 @@ public final class SyncClient implements AutoCloseable {
         version,
         update.delta() != null
             ? "endpoints of " + update.delta().endpoints().size() + " destinations"
-            : "full",
+            : update.changes() != null
+                ? "delta of version " + update.changes().baseVersion()
+                : "full",
         result.allBound() ? "" : "; not bound: " + result.listenerErrors());
     return ProxyMessage.of(new Ack(version, result.listenerErrors()));
   }
@@ -257,10 +265,9 @@ public final class SyncClient implements AutoCloseable {
     }
     List<GatewayIr> gateways = new ArrayList<>();
     for (GatewayIr gateway : config.gateways()) {
-      // Through the JSON tree, so that this keeps working as GatewayIr gains fields.
-      ObjectNode node = SyncProtocol.JSON.valueToTree(gateway);
-      node.put("bindAddress", address);
-      gateways.add(SyncProtocol.JSON.treeToValue(node, GatewayIr.class));
+      // The same listener and route objects: the data plane's compile memo knows routes by
+      // identity.
+      gateways.add(gateway.withBindAddress(address));
     }
     return new DataPlaneConfig(gateways, config.destinations());
   }

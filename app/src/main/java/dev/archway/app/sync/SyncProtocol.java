@@ -2,7 +2,10 @@ package dev.archway.app.sync;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.archway.ir.DataPlaneConfig;
+import dev.archway.ir.Destination;
 import dev.archway.ir.Endpoint;
+import dev.archway.ir.GatewayIr;
+import dev.archway.ir.HttpRoute;
 import io.grpc.MethodDescriptor;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -26,6 +29,8 @@ import tools.jackson.databind.json.JsonMapper;
  *   ── ProxyMessage{ack v | nack v, why} ─▶
  *   ◀──── ConfigUpdate{v+1, delta{base v}}  endpoints of some destinations only
  *   ── ProxyMessage{ack v+1} ─────────────▶
+ *   ◀── ConfigUpdate{v+2, changes{base v+1}} new routes; the rest by position in v+1
+ *   ── ProxyMessage{ack v+2} ─────────────▶
  * </pre>
  */
 public final class SyncProtocol {
@@ -109,20 +114,67 @@ public final class SyncProtocol {
   }
 
   /**
-   * A new version of one Gateway's configuration: exactly one of {@code config} and {@code delta}.
+   * The Gateway's configuration of {@code baseVersion}, changed. Each virtual host of {@code
+   * gateway} named in {@code routes} comes with no routes: its routes are made of runs of the base
+   * virtual host's routes and new ones, so that a change of one route of 10,000 sends one route,
+   * and the proxy keeps (and need not compile again) the route objects it has.
+   *
+   * @param baseVersion the version this applies to; a proxy serving another one rejects it
+   * @param gateway the Gateway, whole but for the routes of the virtual hosts in {@code routes}
+   * @param routes {@link ConfigDeltas#key virtual host key} to the runs its routes are made of
+   * @param destinations the names of the Gateway's destinations, in order
+   * @param changedDestinations the destinations that are new or differ from the base's
+   */
+  public record ConfigDelta(
+      long baseVersion,
+      GatewayIr gateway,
+      Map<String, List<RouteRun>> routes,
+      List<String> destinations,
+      List<Destination> changedDestinations) {
+    public ConfigDelta {
+      Objects.requireNonNull(gateway, "gateway");
+      routes = Map.copyOf(Objects.requireNonNullElse(routes, Map.of()));
+      destinations = List.copyOf(Objects.requireNonNullElse(destinations, List.of()));
+      changedDestinations = List.copyOf(Objects.requireNonNullElse(changedDestinations, List.of()));
+    }
+  }
+
+  /**
+   * Part of a virtual host's routes: routes {@code from} to {@code from + count - 1} of the base
+   * virtual host when {@code added} is null, otherwise {@code added}.
+   */
+  public record RouteRun(int from, int count, List<HttpRoute> added) {
+    static RouteRun kept(int from, int count) {
+      return new RouteRun(from, count, null);
+    }
+
+    static RouteRun added(List<HttpRoute> routes) {
+      return new RouteRun(0, 0, List.copyOf(routes));
+    }
+  }
+
+  /**
+   * A new version of one Gateway's configuration: exactly one of {@code config}, {@code delta} and
+   * {@code changes}.
    *
    * @param version greater than every version sent before for this Gateway
    * @param config the Gateway's whole configuration: its {@code GatewayIr} and the destinations it
    *     refers to
    * @param delta endpoint changes only
+   * @param changes any other change, relative to a base version
    */
-  public record ConfigUpdate(long version, DataPlaneConfig config, EndpointDelta delta) {
+  public record ConfigUpdate(
+      long version, DataPlaneConfig config, EndpointDelta delta, ConfigDelta changes) {
     public static ConfigUpdate full(long version, DataPlaneConfig config) {
-      return new ConfigUpdate(version, Objects.requireNonNull(config, "config"), null);
+      return new ConfigUpdate(version, Objects.requireNonNull(config, "config"), null, null);
     }
 
     public static ConfigUpdate delta(long version, EndpointDelta delta) {
-      return new ConfigUpdate(version, null, Objects.requireNonNull(delta, "delta"));
+      return new ConfigUpdate(version, null, Objects.requireNonNull(delta, "delta"), null);
+    }
+
+    public static ConfigUpdate changes(long version, ConfigDelta changes) {
+      return new ConfigUpdate(version, null, null, Objects.requireNonNull(changes, "changes"));
     }
   }
 

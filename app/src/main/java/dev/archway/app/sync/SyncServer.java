@@ -58,6 +58,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SyncServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SyncServer.class);
+  private final GatewayConfigs.Slicer slicer = new GatewayConfigs.Slicer();
   private static final Context.Key<List<String>> PEER_GATEWAYS =
       Context.key("archway-peer-gateways");
 
@@ -190,7 +191,7 @@ public final class SyncServer implements AutoCloseable {
    * to its proxies; a Gateway no longer in it gets an empty configuration.
    */
   public synchronized void publish(DataPlaneConfig config) {
-    Map<String, DataPlaneConfig> slices = GatewayConfigs.split(config);
+    Map<String, DataPlaneConfig> slices = slicer.split(config);
     published = slices;
     for (String gone : new ArrayList<>(gateways.keySet())) {
       if (!slices.containsKey(gone)) {
@@ -241,19 +242,29 @@ public final class SyncServer implements AutoCloseable {
     }
   }
 
-  /** Sends {@code state}'s current version to one proxy, as a delta when that is enough. */
+  /**
+   * Sends {@code state}'s current version to one proxy: as a delta of what it serves when it
+   * acknowledged the last one sent (endpoints only when nothing else changed), otherwise whole.
+   */
   private void send(GatewayState state, ProxyStream stream) {
-    Optional<Map<String, List<Endpoint>>> delta =
-        stream.sentConfig != null && stream.ackedVersion == stream.sentVersion
-            ? GatewayConfigs.endpointDelta(stream.sentConfig, state.config)
-            : Optional.empty();
-    ConfigUpdate update =
-        delta.isPresent()
-            ? ConfigUpdate.delta(state.version, new EndpointDelta(stream.sentVersion, delta.get()))
-            : ConfigUpdate.full(state.version, state.config);
+    ConfigUpdate update = null;
+    if (stream.sentConfig != null && stream.ackedVersion == stream.sentVersion) {
+      Optional<Map<String, List<Endpoint>>> endpoints =
+          GatewayConfigs.endpointDelta(stream.sentConfig, state.config);
+      update =
+          endpoints.isPresent()
+              ? ConfigUpdate.delta(
+                  state.version, new EndpointDelta(stream.sentVersion, endpoints.get()))
+              : ConfigDeltas.between(stream.sentVersion, stream.sentConfig, state.config)
+                  .map(changes -> ConfigUpdate.changes(state.version, changes))
+                  .orElse(null);
+    }
+    if (update == null) {
+      update = ConfigUpdate.full(state.version, state.config);
+    }
     stream.sentVersion = state.version;
     stream.sentConfig = state.config;
-    stream.sentDelta = delta.isPresent();
+    stream.sentDelta = update.config() == null;
     try {
       stream.observer.onNext(update);
     } catch (RuntimeException e) {

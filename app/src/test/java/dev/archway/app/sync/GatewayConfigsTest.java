@@ -58,6 +58,39 @@ class GatewayConfigsTest {
     assertThat(slices.get("ns/b").destinations()).isEmpty();
   }
 
+  /** TCP, TLS and mirror destinations count as well as HTTP backends. */
+  @Test
+  void aSliceHoldsTheDestinationsOfEveryKindOfRoute() {
+    DataPlaneConfig config =
+        IrCodec.fromYaml(
+            """
+            gateways:
+            - name: gateway/ns/a
+              tcpListeners:
+              - name: gateway/ns/a/listener/tcp
+                port: 5432
+                backends:
+                - {destination: service/ns/db/5432, weight: 1}
+              tlsListeners:
+              - name: gateway/ns/a/port/443
+                port: 443
+                virtualHosts:
+                - name: gateway/ns/a/listener/tls
+                  hostname: '*'
+                  routes:
+                  - name: tlsroute/ns/t
+                    backends:
+                    - {destination: service/ns/tls/443, weight: 1}
+            destinations:
+            - {name: service/ns/db/5432}
+            - {name: service/ns/other/80}
+            - {name: service/ns/tls/443}
+            """);
+    assertThat(new GatewayConfigs.Slicer().split(config).get("ns/a").destinations())
+        .extracting(d -> d.name())
+        .containsExactly("service/ns/db/5432", "service/ns/tls/443");
+  }
+
   @Test
   void anEndpointOnlyChangeIsADeltaThatRebuildsTheNewConfiguration() {
     DataPlaneConfig before = GatewayConfigs.split(config("10.0.0.1", null)).get("ns/a");
@@ -87,8 +120,36 @@ class GatewayConfigsTest {
   void aProxyCanServeOnItsOwnAddress() {
     DataPlaneConfig moved = SyncClient.boundTo(config("10.0.0.1", null), "0.0.0.0");
     assertThat(moved.gateways()).allSatisfy(g -> assertThat(g.bindAddress()).isEqualTo("0.0.0.0"));
-    assertThat(moved.gateways().get(0).httpListeners())
-        .isEqualTo(config("10.0.0.1", null).gateways().get(0).httpListeners());
+    DataPlaneConfig original = config("10.0.0.1", null);
+    DataPlaneConfig bound = SyncClient.boundTo(original, "0.0.0.0");
+    // The same listener and route objects: the data plane's compile memo knows routes by identity.
+    assertThat(bound.gateways().get(0).httpListeners())
+        .isSameAs(original.gateways().get(0).httpListeners());
+  }
+
+  /**
+   * A slicer remembers each route's destinations from one configuration to the next; its slices are
+   * those of a fresh split, also when routes move to other destinations.
+   */
+  @Test
+  void aSlicerSlicesChangeAfterChangeAsAFreshSplitDoes() {
+    GatewayConfigs.Slicer slicer = new GatewayConfigs.Slicer();
+    DataPlaneConfig first = config("10.0.0.1", null);
+    assertThat(slicer.split(first)).isEqualTo(GatewayConfigs.split(first));
+    String moved =
+        IrCodec.toYaml(first)
+            .replace("destination: service/ns/web/80", "destination: service/ns/other/80");
+    DataPlaneConfig second = IrCodec.fromYaml(moved);
+    // The first configuration's route objects, and new ones.
+    DataPlaneConfig both =
+        new DataPlaneConfig(
+            List.of(first.gateways().get(0), second.gateways().get(1)), second.destinations());
+    assertThat(slicer.split(second)).isEqualTo(GatewayConfigs.split(second));
+    assertThat(slicer.split(second).get("ns/a").destinations())
+        .extracting(d -> d.name())
+        .containsExactly("service/ns/other/80");
+    assertThat(slicer.split(both)).isEqualTo(GatewayConfigs.split(both));
+    assertThat(slicer.split(first)).isEqualTo(GatewayConfigs.split(first));
   }
 
   @Test
