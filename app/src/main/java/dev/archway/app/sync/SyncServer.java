@@ -255,7 +255,8 @@ public final class SyncServer implements AutoCloseable {
           endpoints.isPresent()
               ? ConfigUpdate.delta(
                   state.version, new EndpointDelta(stream.sentVersion, endpoints.get()))
-              : ConfigDeltas.between(stream.sentVersion, stream.sentConfig, state.config)
+              : state
+                  .deltaFrom(stream.sentVersion, stream.sentConfig)
                   .map(changes -> ConfigUpdate.changes(state.version, changes))
                   .orElse(null);
     }
@@ -440,6 +441,24 @@ public final class SyncServer implements AutoCloseable {
     long contentVersion;
     DataPlaneConfig config;
     final Map<String, ProxyStream> streams = new LinkedHashMap<>();
+
+    // The last delta made, and what from and to: a Gateway's proxies usually serve the same
+    // version, and each would otherwise have it made anew.
+    private long deltaBase;
+    private DataPlaneConfig deltaFrom;
+    private DataPlaneConfig deltaTo;
+    private Optional<SyncProtocol.ConfigDelta> delta;
+
+    /** The delta from {@code base}, the configuration of {@code baseVersion}, to this one. */
+    Optional<SyncProtocol.ConfigDelta> deltaFrom(long baseVersion, DataPlaneConfig base) {
+      if (delta == null || deltaBase != baseVersion || deltaFrom != base || deltaTo != config) {
+        deltaBase = baseVersion;
+        deltaFrom = base;
+        deltaTo = config;
+        delta = ConfigDeltas.between(baseVersion, base, config);
+      }
+      return delta;
+    }
 
     GatewayStatus status() {
       List<ProxyStatus> proxies = new ArrayList<>();

@@ -8,6 +8,7 @@ import dev.archway.echo.EchoServer;
 import dev.archway.ir.DataPlaneConfig;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -126,16 +127,30 @@ class ConfigSyncTest {
         .isEqualTo(GatewayConfigs.split(sync.config(null, b)).get(SyncFixture.GATEWAY));
 
     // A change to routes is a delta of its own kind: the routes that changed, and the rest by
-    // position in what the proxy has.
+    // position in what the proxy has. A second proxy of the Gateway, now serving the same
+    // version, gets the same delta.
+    Proxy p2 = sync.proxy("p2", "127.0.0.3");
+    await().atMost(WAIT).until(() -> p2.client().appliedVersion() == p1.client().appliedVersion());
     sync.server.publish(sync.config("POST", b));
-    await().atMost(WAIT).until(() -> p1.client().changeUpdates() == 1);
+    for (Proxy p : List.of(p1, p2)) {
+      await().atMost(WAIT).until(() -> p.client().changeUpdates() == 1);
+    }
     await()
         .atMost(WAIT)
         .until(() -> !sync.server.unacknowledged().containsKey(SyncFixture.GATEWAY));
-    assertThat(p1.client().fullUpdates()).isEqualTo(1);
-    assertThat(p1.client().appliedConfig())
-        .isEqualTo(GatewayConfigs.split(sync.config("POST", b)).get(SyncFixture.GATEWAY));
-    assertThat(p1.get(sync.gatewayPort)).isEqualTo("404"); // GET no longer matches
+    for (Proxy p : List.of(p1, p2)) {
+      assertThat(p.client().fullUpdates()).isEqualTo(1);
+      assertThat(p.client().appliedConfig())
+          .isEqualTo(GatewayConfigs.split(sync.config("POST", b)).get(SyncFixture.GATEWAY));
+      assertThat(p.get(sync.gatewayPort)).isEqualTo("404"); // GET no longer matches
+    }
+
+    sync.server.publish(sync.config(null, b));
+    for (Proxy p : List.of(p1, p2)) {
+      await().atMost(WAIT).until(() -> p.client().changeUpdates() == 2);
+      assertThat(p.client().fullUpdates()).isEqualTo(1);
+      assertThat(p.get(sync.gatewayPort)).isEqualTo("b");
+    }
   }
 
   @Test
