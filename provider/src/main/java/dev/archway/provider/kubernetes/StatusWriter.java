@@ -11,15 +11,18 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -53,6 +56,13 @@ import tools.jackson.databind.node.ObjectNode;
 public final class StatusWriter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StatusWriter.class);
   private static final int ATTEMPTS = 5;
+
+  /** Requests in flight at once while a pass writes (see {@link #writeInParallel}). */
+  private static final int WRITERS = 4;
+
+  /** A pass is split into parts of at least this many statuses. */
+  private static final int MIN_PER_WRITER = 64;
+
   private static final ObjectMapper JSON = JsonMapper.builder().build();
 
   private final KubernetesClient client;
@@ -61,6 +71,7 @@ public final class StatusWriter implements AutoCloseable {
   private final Clock clock;
   private final StatusMerge merge;
   private final ExecutorService executor;
+  private final ExecutorService writers;
   private final AtomicReference<Map<ResourceKey, Object>> latest = new AtomicReference<>();
   private final AtomicLong writes = new AtomicLong();
 
@@ -82,9 +93,9 @@ public final class StatusWriter implements AutoCloseable {
    * the object that showed it (executor thread only). While the cache still shows that version and
    * the status computed is equal, there is nothing to compare: a change at 10,000 routes submits
    * 10,000 statuses, and turning each cached object and status into JSON to merge and compare them
-   * cost far more than the change itself.
+   * cost far more than the change itself. Written by the {@link #writers} of a pass.
    */
-  private final Map<ResourceKey, Settled> settled = new HashMap<>();
+  private final Map<ResourceKey, Settled> settled = new ConcurrentHashMap<>();
 
   private record Settled(Object computed, String resourceVersion) {}
 
@@ -108,6 +119,9 @@ public final class StatusWriter implements AutoCloseable {
     this.executor =
         Executors.newSingleThreadExecutor(
             Thread.ofPlatform().daemon().name("archway-status-writer").factory());
+    this.writers =
+        Executors.newFixedThreadPool(
+            WRITERS, Thread.ofPlatform().daemon().name("archway-status-write-", 0).factory());
   }
 
   private final String controllerName;
@@ -157,12 +171,9 @@ public final class StatusWriter implements AutoCloseable {
       return;
     }
     String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
-    int written = 0;
-    for (Map.Entry<ResourceKey, Object> e : statuses.entrySet()) {
-      if (!leader || latest.get() != statuses) {
-        return; // lost leadership, or a newer set is waiting: that one wins
-      }
-      written += write(e.getKey(), e.getValue(), now) ? 1 : 0;
+    int written = writeInParallel(statuses, now);
+    if (written < 0) {
+      return; // lost leadership, or a newer set is waiting: that one wins
     }
     settled.keySet().retainAll(statuses.keySet());
     written += removeStaleParents(statuses, now);
@@ -171,6 +182,53 @@ public final class StatusWriter implements AutoCloseable {
     if (written > 0) {
       LOG.info("status written for {} resources", written);
     }
+  }
+
+  /**
+   * Writes the set in {@link #WRITERS} contiguous parts at once. Most statuses need no request (the
+   * memo, or the cached copy, shows them written), but a first pass over 10,000 routes makes one
+   * request each, and one after the other they took 90 s on the test cluster.
+   *
+   * @return how many were written, or -1 if the pass was abandoned for a newer set or lost
+   *     leadership
+   */
+  private int writeInParallel(Map<ResourceKey, Object> statuses, String now) {
+    List<Map.Entry<ResourceKey, Object>> entries = new ArrayList<>(statuses.entrySet());
+    int parts = Math.max(1, Math.min(WRITERS, entries.size() / MIN_PER_WRITER));
+    List<Future<Integer>> results = new ArrayList<>();
+    for (int part = 0; part < parts; part++) {
+      List<Map.Entry<ResourceKey, Object>> slice =
+          entries.subList(entries.size() * part / parts, entries.size() * (part + 1) / parts);
+      results.add(writers.submit(() -> writeAll(slice, statuses, now)));
+    }
+    int written = 0;
+    boolean abandoned = false;
+    for (Future<Integer> result : results) {
+      try {
+        int n = result.get();
+        abandoned |= n < 0;
+        written += Math.max(0, n);
+      } catch (ExecutionException e) {
+        LOG.warn("writing statuses failed: {}", e.getCause().toString());
+        abandoned = true;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return -1;
+      }
+    }
+    return abandoned ? -1 : written;
+  }
+
+  private int writeAll(
+      List<Map.Entry<ResourceKey, Object>> entries, Map<ResourceKey, Object> set, String now) {
+    int written = 0;
+    for (Map.Entry<ResourceKey, Object> e : entries) {
+      if (!leader || latest.get() != set) {
+        return -1;
+      }
+      written += write(e.getKey(), e.getValue(), now) ? 1 : 0;
+    }
+    return written;
   }
 
   /**
@@ -334,5 +392,6 @@ public final class StatusWriter implements AutoCloseable {
   public void close() {
     leader = false;
     executor.shutdownNow();
+    writers.shutdownNow();
   }
 }

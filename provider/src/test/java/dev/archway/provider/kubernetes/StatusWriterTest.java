@@ -195,4 +195,40 @@ class StatusWriterTest {
           .isEqualTo("False");
     }
   }
+
+  /** A pass with many statuses to write writes them in parts at once: each exactly once. */
+  @Test
+  void manyStatusesAreEachWrittenOnce() {
+    Map<ResourceKey, HTTPRouteStatus> statuses = new java.util.HashMap<>();
+    for (int i = 0; i < 300; i++) {
+      String name = "many-" + i;
+      client
+          .resource(
+              new HTTPRouteBuilder()
+                  .withNewMetadata()
+                  .withName(name)
+                  .withNamespace("default")
+                  .withGeneration(3L)
+                  .endMetadata()
+                  .build())
+          .create();
+      statuses.put(new ResourceKey("HTTPRoute", "default", name), desired());
+    }
+    try (StatusWriter writer =
+        new StatusWriter(client, ObjectCache.NONE, CLOCK, ArchwayApi.CONTROLLER_NAME)) {
+      writer.setLeader(true);
+      writer.submit(statuses).join();
+      assertThat(writer.writes()).isEqualTo(300);
+      writer.submit(statuses).join();
+      assertThat(writer.writes()).isEqualTo(300);
+    }
+    for (int i = 0; i < 300; i++) {
+      HTTPRoute route =
+          client.resources(HTTPRoute.class).inNamespace("default").withName("many-" + i).get();
+      assertThat(route.getStatus().getParents())
+          .extracting(RouteParentStatus::getControllerName)
+          .containsExactly(ArchwayApi.CONTROLLER_NAME);
+      client.resource(route).delete();
+    }
+  }
 }
