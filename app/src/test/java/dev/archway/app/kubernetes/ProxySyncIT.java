@@ -23,6 +23,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -330,6 +331,22 @@ class ProxySyncIT {
           .until(() -> sync.server().status().get(ns + "/gw").programmed());
       // The endpoint fast path: the configuration's endpoints were read again, nothing translated.
       assertThat(runner.translations()).isEqualTo(translations);
+
+      // A route change reaches the proxy as a delta of the routes, not the whole configuration.
+      long fullUpdates = syncState(adminPort).path("fullUpdates").asLong();
+      long changeUpdates = syncState(adminPort).path("changeUpdates").asLong();
+      HTTPRoute web = client.resources(HTTPRoute.class).inNamespace(ns).withName("web").get();
+      web.getSpec().getRules().get(0).getMatches().get(0).getPath().setValue("/hello");
+      client.resource(web).update();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> harness.get("127.0.0.1", listenerPort, "/other"),
+              r -> r.equals(Optional.of("status 404")));
+      assertThat(harness.get("127.0.0.1", listenerPort, "/hello")).contains("echo-b");
+      JsonNode state = syncState(adminPort);
+      assertThat(state.path("changeUpdates").asLong()).isGreaterThan(changeUpdates);
+      assertThat(state.path("fullUpdates").asLong()).isEqualTo(fullUpdates);
 
       // The controller stops: the proxy notices, and keeps serving what it has.
       stopController();
