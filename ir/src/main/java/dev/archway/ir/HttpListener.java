@@ -41,4 +41,9 @@ public record HttpListener(
     /** TLS, then HTTP/1.1 or HTTP/2 as ALPN negotiates. */
     HTTPS
   }
+
+  /** This listener with these virtual hosts; its name, port and protocol the same. */
+  public HttpListener withVirtualHosts(List<VirtualHost> hosts) {
+    return new HttpListener(name, port, hosts, protocol);
+  }
 }

@@ -28,4 +28,9 @@ public record VirtualHost(String name, String hostname, List<HttpRoute> routes, 
   public VirtualHost(String name, String hostname, List<HttpRoute> routes) {
     this(name, hostname, routes, null);
   }
+
+  /** This virtual host with these routes; its name, hostname and TLS the same. */
+  public VirtualHost withRoutes(List<HttpRoute> newRoutes) {
+    return new VirtualHost(name, hostname, newRoutes, tls);
+  }
 }

@@ -144,16 +144,7 @@ final class AddressPool {
         assigned.put(gateway.name(), address);
         used.add(address);
       }
-      gateways.add(
-          new GatewayIr(
-              gateway.name(),
-              AddressRange.text(address),
-              gateway.httpListeners(),
-              gateway.tlsListeners(),
-              gateway.tcpListeners(),
-              gateway.udpListeners(),
-              gateway.backendClientCertificate(),
-              gateway.infrastructure()));
+      gateways.add(gateway.withBindAddress(AddressRange.text(address)));
     }
     // Keep the configuration's own order (sorted by name, like the translator's).
     gateways.sort((a, b) -> a.name().compareTo(b.name()));

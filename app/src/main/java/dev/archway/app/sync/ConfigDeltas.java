@@ -56,15 +56,16 @@ public final class ConfigDeltas {
     for (HttpListener listener : gateway.httpListeners()) {
       List<VirtualHost> hosts = new ArrayList<>();
       for (VirtualHost host : listener.virtualHosts()) {
-        VirtualHost before = base.get(key(listener, host));
+        String key = key(listener, host);
+        VirtualHost before = base.get(key);
         if (before == null) {
           hosts.add(host);
         } else {
-          routes.put(key(listener, host), runs(before.routes(), host.routes()));
-          hosts.add(new VirtualHost(host.name(), host.hostname(), List.of(), host.tls()));
+          routes.put(key, runs(before.routes(), host.routes()));
+          hosts.add(host.withRoutes(List.of()));
         }
       }
-      listeners.add(new HttpListener(listener.name(), listener.port(), hosts, listener.protocol()));
+      listeners.add(listener.withVirtualHosts(hosts));
     }
     Map<String, Destination> baseDestinations = destinationsByName(from);
     List<String> names = new ArrayList<>();
@@ -110,9 +111,9 @@ public final class ConfigDeltas {
         if (before == null) {
           throw new IllegalArgumentException("delta: no virtual host " + key + " in the base");
         }
-        hosts.add(new VirtualHost(host.name(), host.hostname(), routes(before, runs), host.tls()));
+        hosts.add(host.withRoutes(routes(before, runs)));
       }
-      listeners.add(new HttpListener(listener.name(), listener.port(), hosts, listener.protocol()));
+      listeners.add(listener.withVirtualHosts(hosts));
     }
     Map<String, Destination> changed = new HashMap<>();
     delta.changedDestinations().forEach(d -> changed.put(d.name(), d));

@@ -89,19 +89,13 @@ public final class GatewayConfigs {
             }
             names.addAll(known);
           }
-          hosts.add(new VirtualHost(host.name(), host.hostname(), List.of(), host.tls()));
+          hosts.add(host.withRoutes(List.of()));
         }
-        withoutRoutes.add(
-            new HttpListener(listener.name(), listener.port(), hosts, listener.protocol()));
+        withoutRoutes.add(listener.withVirtualHosts(hosts));
       }
       collect(SyncProtocol.JSON.valueToTree(gateway.withHttpListeners(withoutRoutes)), names);
       return names;
     }
-  }
-
-  /** The destination names a Gateway refers to (see {@link Slicer}). */
-  static Set<String> referencedDestinations(GatewayIr gateway) {
-    return new Slicer().referencedDestinations(gateway, new IdentityHashMap<>());
   }
 
   private static void collect(JsonNode node, Set<String> names) {

@@ -58,7 +58,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SyncServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SyncServer.class);
-  private final GatewayConfigs.Slicer slicer = new GatewayConfigs.Slicer();
   private static final Context.Key<List<String>> PEER_GATEWAYS =
       Context.key("archway-peer-gateways");
 
@@ -130,6 +129,7 @@ public final class SyncServer implements AutoCloseable {
   // Guarded by this.
   private final Map<String, GatewayState> gateways = new TreeMap<>();
   private Map<String, DataPlaneConfig> published = Map.of();
+  private final GatewayConfigs.Slicer slicer = new GatewayConfigs.Slicer();
 
   private final ServerCertificate certificate;
 

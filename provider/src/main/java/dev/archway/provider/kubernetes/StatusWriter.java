@@ -90,10 +90,10 @@ public final class StatusWriter implements AutoCloseable {
 
   /**
    * Each resource whose computed status was last found written, with that status and the version of
-   * the object that showed it (executor thread only). While the cache still shows that version and
-   * the status computed is equal, there is nothing to compare: a change at 10,000 routes submits
-   * 10,000 statuses, and turning each cached object and status into JSON to merge and compare them
-   * cost far more than the change itself. Written by the {@link #writers} of a pass.
+   * the object that showed it. While the cache still shows that version and the status computed is
+   * equal, there is nothing to compare: a change at 10,000 routes submits 10,000 statuses, and
+   * turning each cached object and status into JSON to merge and compare them cost far more than
+   * the change itself. Written by the {@link #writers} of a pass.
    */
   private final Map<ResourceKey, Settled> settled = new ConcurrentHashMap<>();
 
