@@ -82,6 +82,11 @@ public final class Ir {
     return new HttpListener("gateway/default/gw/port/" + port, port, List.of(hosts));
   }
 
+  /** A listener whose one route sends every request to {@code destination}. */
+  public static HttpListener catchAll(int port, String destination) {
+    return listener(port, vhost("v", "*", route("all", "*", prefix("/"), backend(destination, 1))));
+  }
+
   public static Destination destination(String name, String address, int... ports) {
     return new Destination(
         name,

@@ -1,8 +1,5 @@
 package dev.archway.dataplane;
 
-import static dev.archway.dataplane.Ir.backend;
-import static dev.archway.dataplane.Ir.prefix;
-import static dev.archway.dataplane.Ir.vhost;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -48,18 +45,7 @@ class UpstreamIdleIT {
             "counting",
             Destination.AppProtocol.HTTP1,
             List.of(new Endpoint("127.0.0.1", backend.port())));
-    assertThat(
-            dataPlane
-                .apply(
-                    Ir.config(
-                        Ir.listener(
-                            port,
-                            vhost(
-                                "v",
-                                "*",
-                                Ir.route("all", "*", prefix("/"), backend("counting", 1)))),
-                        local))
-                .allBound())
+    assertThat(dataPlane.apply(Ir.config(Ir.catchAll(port, "counting"), local)).allBound())
         .isTrue();
   }
 

@@ -2,6 +2,7 @@ package dev.archway.dataplane.listener;
 
 import dev.archway.dataplane.proxy.DrainEvent;
 import dev.archway.dataplane.proxy.ProxyContext;
+import dev.archway.dataplane.proxy.SocketBuffers;
 import dev.archway.dataplane.proxy.Transport;
 import dev.archway.dataplane.routing.ListenerKey;
 import dev.archway.dataplane.udp.UdpProxyHandler;
@@ -124,7 +125,7 @@ public final class ListenerSockets {
   }
 
   private ChannelFuture bindTcp(ListenerKey key, ChannelGroup connections) {
-    return new ServerBootstrap()
+    return SocketBuffers.onAccepted(new ServerBootstrap())
         .group(workers)
         .channel(transport.serverChannel())
         .option(ChannelOption.SO_BACKLOG, 1024)

@@ -55,6 +55,7 @@ final class Http1ServerCodec
         new HttpDecoderConfig()
             .setMaxInitialLineLength(limits.maxInitialLineLength())
             .setMaxHeaderSize(limits.maxHeaderSize())
+            .setMaxChunkSize(SocketBuffers.MAX_BODY_PIECE)
             .setStrictLineParsing(true)
             .setValidateHeaders(true)
             .setAllowDuplicateContentLengths(false)

@@ -23,10 +23,12 @@ import io.netty.util.ReferenceCountUtil;
  * a WebSocket request hands the exchange over to a tunnel.
  *
  * <p>Body chunks are written as they are decoded and flushed once the event loop has handled the
- * I/O at hand ({@link #flushLater}): the decoder cuts each upstream read into 8 KiB chunks, and a
- * flush per chunk cost one write system call each (measured: ~129 per MiB streamed, against ~18
- * reads). A task on the event loop rather than the upstream's read-complete event: flushing on that
- * event stalled gRPC server streaming through an HTTP/2 upstream ({@code GrpcIT}).
+ * I/O at hand ({@link #flushLater}): one read of an HTTP/2 upstream can bring many frames, and a
+ * read of an HTTP/1.1 upstream could bring several chunks (Netty's decoder cut bodies into 8 KiB
+ * pieces before {@link SocketBuffers}); a flush per chunk cost one write system call each
+ * (measured: ~129 per MiB streamed, against ~18 reads). A task on the event loop rather than the
+ * upstream's read-complete event: flushing on that event stalled gRPC server streaming through an
+ * HTTP/2 upstream ({@code GrpcIT}).
  */
 final class ResponseRelay {
   private final ProxyExchange exchange;

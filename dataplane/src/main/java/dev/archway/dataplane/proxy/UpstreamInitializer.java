@@ -3,6 +3,7 @@ package dev.archway.dataplane.proxy;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.flush.FlushConsolidationHandler;
@@ -50,6 +51,15 @@ final class UpstreamInitializer extends ChannelInitializer<Channel> {
     }
     UpstreamHandler handler = new UpstreamHandler(pool);
     handler.key(key);
-    ch.pipeline().addLast(new HttpClientCodec()).addLast(idle).addLast(handler);
+    ch.pipeline().addLast(http1Codec()).addLast(idle).addLast(handler);
+  }
+
+  /**
+   * Netty's HTTP/1.1 client codec with its defaults but for the body pieces ({@link
+   * SocketBuffers}).
+   */
+  static HttpClientCodec http1Codec() {
+    return new HttpClientCodec(
+        new HttpDecoderConfig().setMaxChunkSize(SocketBuffers.MAX_BODY_PIECE), false, false);
   }
 }

@@ -53,7 +53,7 @@ final class UpstreamPool {
     this.loop = loop;
     this.idleTimeout = idleTimeout;
     this.bootstrap =
-        new Bootstrap()
+        SocketBuffers.on(new Bootstrap())
             .group(loop)
             .channel(transport.socketChannel())
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())

@@ -1,5 +1,6 @@
 package dev.archway.dataplane.tcp;
 
+import dev.archway.dataplane.proxy.SocketBuffers;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -63,7 +64,7 @@ public final class TcpRelayHandler extends ChannelInboundHandlerAdapter {
     Channel client = ctx.channel();
     client.config().setAutoRead(false);
     ChannelFuture connecting =
-        new Bootstrap()
+        SocketBuffers.on(new Bootstrap())
             .group(client.eventLoop())
             .channel(channelClass)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
