@@ -21,6 +21,7 @@ final class Http2StreamInitializer extends ChannelInitializer<Channel> {
 
   @Override
   protected void initChannel(Channel stream) {
+    SocketBuffers.onStream(stream);
     stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true));
     stream.pipeline().addLast(new Http2StreamIdleHandler(proxy.limits()));
     stream.pipeline().addLast(new ProxyHandler(proxy, listener, true));

@@ -3,6 +3,7 @@ package dev.archway.dataplane.proxy;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
@@ -49,6 +50,14 @@ public final class SocketBuffers {
     return bootstrap
         .option(ChannelOption.RCVBUF_ALLOCATOR, ALLOCATOR)
         .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
+  }
+
+  /**
+   * The same high-water mark for an HTTP/2 stream's channel: without it a read of the stream's
+   * upstream turned the stream unwritable as on a socket, pausing and resuming that upstream.
+   */
+  static void onStream(Channel stream) {
+    stream.config().setWriteBufferWaterMark(WATER_MARK);
   }
 
   /** The sizing for the sockets {@code bootstrap} accepts. */

@@ -2,6 +2,9 @@ package dev.archway.dataplane.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.archway.dataplane.routing.ListenerKey;
+import dev.archway.dataplane.routing.RouteTable;
+import dev.archway.ir.DataPlaneConfig;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -13,11 +16,15 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Both HTTP/1 decoders pass on a body read in one go as one piece, up to the largest read. */
+/**
+ * Both HTTP/1 decoders pass on a body read in one go as one piece, up to the largest read, and an
+ * HTTP/2 stream, like a socket, takes such a read before it turns unwritable.
+ */
 class SocketBuffersTest {
   private static final int BODY = SocketBuffers.MAX_READ + 1000;
 
@@ -43,6 +50,25 @@ class SocketBuffersTest {
 
     assertThat(bodyPieces(channel)).containsExactly(SocketBuffers.MAX_READ, 1000);
     channel.finishAndReleaseAll();
+  }
+
+  @Test
+  void anHttp2StreamTakesAWholeReadBeforeItTurnsUnwritable() {
+    RouteTable none = RouteTable.compile(new DataPlaneConfig(List.of(), List.of()));
+    ProxyContext proxy =
+        new ProxyContext(
+            () -> none,
+            new UpstreamPools(Transport.nio(), Duration.ofSeconds(1), Duration.ofSeconds(1)),
+            Duration.ofSeconds(1),
+            EdgeLimits.defaults());
+    EmbeddedChannel stream =
+        new EmbeddedChannel(new Http2StreamInitializer(proxy, new ListenerKey("127.0.0.1", 1)));
+
+    // Netty's default (64 KiB) would turn the stream unwritable on one read of its upstream.
+    assertThat(stream.config().getWriteBufferHighWaterMark())
+        .isGreaterThanOrEqualTo(
+            SocketBuffers.MAX_READ + stream.config().getWriteBufferLowWaterMark());
+    stream.finishAndReleaseAll();
   }
 
   private static ByteBuf withBody(String head) {
