@@ -67,6 +67,15 @@ class ControllerScaleIT {
         .anyMatch(c -> currentTrue(c, "Accepted", route) && currentTrue(c, "ResolvedRefs", route));
   }
 
+  /** The first address in the Gateway's status, once there is one. */
+  private Optional<String> gatewayAddress() {
+    Gateway gw = client.resources(Gateway.class).inNamespace(ns).withName("gw").get();
+    if (gw.getStatus() == null || gw.getStatus().getAddresses().isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(gw.getStatus().getAddresses().get(0).getValue());
+  }
+
   private long acceptedRoutes() {
     return client.resources(HTTPRoute.class).inNamespace(ns).list().getItems().stream()
         .filter(this::accepted)
@@ -86,23 +95,11 @@ class ControllerScaleIT {
 
     long start = System.nanoTime();
     harness.start(client, "127.0.1.21-127.0.1.30", "lease-" + id, "a");
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .until(
-            () -> {
-              Gateway gw = client.resources(Gateway.class).inNamespace(ns).withName("gw").get();
-              return gw.getStatus() != null && !gw.getStatus().getAddresses().isEmpty();
-            });
     String address =
-        client
-            .resources(Gateway.class)
-            .inNamespace(ns)
-            .withName("gw")
-            .get()
-            .getStatus()
-            .getAddresses()
-            .get(0)
-            .getValue();
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(this::gatewayAddress, Optional::isPresent)
+            .orElseThrow();
     String last = "/r" + (ROUTES - 1) + "/";
     await()
         .atMost(Duration.ofSeconds(60))

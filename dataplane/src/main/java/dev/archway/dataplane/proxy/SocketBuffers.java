@@ -52,18 +52,18 @@ public final class SocketBuffers {
         .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
   }
 
+  /** The sizing for the sockets {@code bootstrap} accepts. */
+  public static ServerBootstrap onAccepted(ServerBootstrap bootstrap) {
+    return bootstrap
+        .childOption(ChannelOption.RCVBUF_ALLOCATOR, ALLOCATOR)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
+  }
+
   /**
    * The same high-water mark for an HTTP/2 stream's channel: without it a read of the stream's
    * upstream turned the stream unwritable as on a socket, pausing and resuming that upstream.
    */
   static void onStream(Channel stream) {
     stream.config().setWriteBufferWaterMark(WATER_MARK);
-  }
-
-  /** The sizing for the sockets {@code bootstrap} accepts. */
-  public static ServerBootstrap onAccepted(ServerBootstrap bootstrap) {
-    return bootstrap
-        .childOption(ChannelOption.RCVBUF_ALLOCATOR, ALLOCATOR)
-        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
   }
 }
