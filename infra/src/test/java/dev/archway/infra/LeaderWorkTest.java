@@ -117,6 +117,12 @@ class LeaderWorkTest {
       awaitPasses("a");
       work.setLeader(false);
       work.submit("b");
+      // The pass "b" was scheduled for must have found this replica not leading before it leads
+      // again; otherwise that pass and the one leading schedules would both run "b".
+      await()
+          .during(Duration.ofMillis(300))
+          .atMost(2, TimeUnit.SECONDS)
+          .until(() -> passes.equals(List.of("a")));
       work.setLeader(true);
       awaitPasses("a", "b");
       work.submit("c");
