@@ -16,20 +16,29 @@ import java.util.concurrent.TimeUnit;
  * TLS), with the edge limits of {@link ProxyContext#limits()} applied:
  *
  * <pre>
- * HTTP/1.1: Http1ServerCodec → Http1TimeoutHandler → HttpServerExpectContinueHandler → ProxyHandler
+ * HTTP/1.1: FlushConsolidationHandler → Http1ServerCodec → Http1TimeoutHandler
+ *             → HttpServerExpectContinueHandler → ProxyHandler
  * HTTP/2:   FlushConsolidationHandler → Http2FrameCodec → Http2MultiplexHandler → IdleStateHandler
  *             → Http2DrainHandler
  *             per stream: Http2StreamFrameToHttpObjectCodec → Http2StreamIdleHandler → ProxyHandler
  * </pre>
  */
 public final class ServerPipelines {
-  /** At most this many flushes of an HTTP/2 connection are held back before one is written. */
+  /**
+   * At most this many flushes of a connection are held back before one is written. Every HTTP
+   * connection of the data plane, client or upstream, HTTP/1.1 or HTTP/2, gathers its flushes until
+   * the event loop has handled the I/O at hand: a response is written in its upstream's read event
+   * and a request in its client's, so flushing at once woke the peer on the other CPU once per
+   * message; gathered, the writes of one event-loop turn go out back to back, after the loop's
+   * reads (measured in docs/benchmarks.md, <i>Flushes gathered per event-loop turn</i>).
+   */
   static final int FLUSHES_BEFORE_WRITE = 64;
 
   private ServerPipelines() {}
 
   /** Appends the HTTP/1.1 handlers. */
   public static void http1(ChannelPipeline pipeline, ProxyContext proxy, ListenerKey listener) {
+    pipeline.addLast(gatheredFlushes());
     pipeline.addLast(new Http1ServerCodec(proxy.limits()));
     pipeline.addLast(new Http1TimeoutHandler(proxy.limits()));
     pipeline.addLast(new HttpServerExpectContinueHandler());
@@ -68,14 +77,17 @@ public final class ServerPipelines {
             .build();
     guard.connection(codec.connection());
     // Responses of a connection's streams arrive from different upstream connections, each in its
-    // own read event; flushing each on its own cost a write system call per response. Flushes are
-    // gathered and done once the event loop has handled the I/O at hand (measured in
-    // docs/benchmarks.md).
-    pipeline.addLast(new FlushConsolidationHandler(FLUSHES_BEFORE_WRITE, true));
+    // own read event; flushing each on its own cost a write system call per response.
+    pipeline.addLast(gatheredFlushes());
     pipeline.addLast(codec);
     pipeline.addLast(new Http2MultiplexHandler(new Http2StreamInitializer(proxy, listener)));
     pipeline.addLast(
         new IdleStateHandler(0, 0, limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
     pipeline.addLast(new Http2DrainHandler());
+  }
+
+  /** Holds a connection's flushes until the event loop has handled the I/O at hand. */
+  static FlushConsolidationHandler gatheredFlushes() {
+    return new FlushConsolidationHandler(FLUSHES_BEFORE_WRITE, true);
   }
 }

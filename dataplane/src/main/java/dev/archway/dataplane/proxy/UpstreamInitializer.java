@@ -6,16 +6,15 @@ import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The pipeline of an upstream connection: {@code SslHandler} when the destination has TLS, then
- * either HTTP/1.1 (client codec, idle timer, {@link UpstreamHandler}) or HTTP/2 (flush
- * consolidation, frame codec, multiplexer, idle timer, {@link Http2Upstream.ParentHandler}; streams
- * get their own pipeline).
+ * The pipeline of an upstream connection: {@code SslHandler} when the destination has TLS, flush
+ * consolidation, then either HTTP/1.1 (client codec, idle timer, {@link UpstreamHandler}) or HTTP/2
+ * (frame codec, multiplexer, idle timer, {@link Http2Upstream.ParentHandler}; streams get their own
+ * pipeline).
  */
 final class UpstreamInitializer extends ChannelInitializer<Channel> {
   private final UpstreamPool pool;
@@ -38,11 +37,12 @@ final class UpstreamInitializer extends ChannelInitializer<Channel> {
     }
     IdleStateHandler idle =
         new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    // Flushes are gathered per event-loop turn, as on the client side (ServerPipelines): for
+    // HTTP/2 the requests of many client streams go out in one write, and for HTTP/1.1 the requests
+    // read from clients in one turn are sent back to back after those reads, not one between each.
+    ch.pipeline().addLast(ServerPipelines.gatheredFlushes());
     if (http2) {
-      // Requests of many client streams share this connection: their flushes are gathered into
-      // one write per event-loop turn, as on the client side (ServerPipelines).
       ch.pipeline()
-          .addLast(new FlushConsolidationHandler(ServerPipelines.FLUSHES_BEFORE_WRITE, true))
           .addLast(Http2FrameCodecBuilder.forClient().validateHeaders(true).build())
           .addLast(new Http2MultiplexHandler(new Http2Upstream.RefuseInbound()))
           .addLast(idle)
