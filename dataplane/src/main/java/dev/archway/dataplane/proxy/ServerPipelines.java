@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * HTTP/1.1: FlushConsolidationHandler → Http1ServerCodec → Http1TimeoutHandler
  *             → HttpServerExpectContinueHandler → ProxyHandler
- * HTTP/2:   FlushConsolidationHandler → Http2FrameCodec → Http2MultiplexHandler → IdleStateHandler
- *             → Http2DrainHandler
+ * HTTP/2:   FlushConsolidationHandler → Http2FrameCodec → (Http2ConnectionWindow, until sent)
+ *             → Http2MultiplexHandler → IdleStateHandler → Http2DrainHandler
  *             per stream: Http2StreamFrameToHttpObjectCodec → Http2StreamIdleHandler → ProxyHandler
  * </pre>
  */
@@ -80,6 +80,7 @@ public final class ServerPipelines {
     // own read event; flushing each on its own cost a write system call per response.
     pipeline.addLast(gatheredFlushes());
     pipeline.addLast(codec);
+    pipeline.addLast(new Http2ConnectionWindow());
     pipeline.addLast(new Http2MultiplexHandler(new Http2StreamInitializer(proxy, listener)));
     pipeline.addLast(
         new IdleStateHandler(0, 0, limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));

@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The pipeline of an upstream connection: {@code SslHandler} when the destination has TLS, flush
  * consolidation, then either HTTP/1.1 (client codec, idle timer, {@link UpstreamHandler}) or HTTP/2
- * (frame codec, multiplexer, idle timer, {@link Http2Upstream.ParentHandler}; streams get their own
- * pipeline).
+ * (frame codec, connection window, multiplexer, idle timer, {@link Http2Upstream.ParentHandler};
+ * streams get their own pipeline).
  */
 final class UpstreamInitializer extends ChannelInitializer<Channel> {
   private final UpstreamPool pool;
@@ -44,6 +44,7 @@ final class UpstreamInitializer extends ChannelInitializer<Channel> {
     if (http2) {
       ch.pipeline()
           .addLast(Http2FrameCodecBuilder.forClient().validateHeaders(true).build())
+          .addLast(new Http2ConnectionWindow())
           .addLast(new Http2MultiplexHandler(new Http2Upstream.RefuseInbound()))
           .addLast(idle)
           .addLast(new Http2Upstream.ParentHandler());

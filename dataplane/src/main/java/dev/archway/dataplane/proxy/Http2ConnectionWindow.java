@@ -1,0 +1,46 @@
+package dev.archway.dataplane.proxy;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+
+/**
+ * Grows the receive window of an HTTP/2 connection, client side or upstream, from the protocol's
+ * 65,535 bytes to {@link #BYTES}, once the frame codec before it has sent its preface; then it
+ * leaves the pipeline.
+ *
+ * <p>The streams of a connection share its window: at 65,535 bytes, all of a connection's uploads
+ * together (or, upstream, all the responses of one event loop's streams to an endpoint) could move
+ * at most 64 KiB per round trip. Each stream stays at 64 KiB, so a stalled reader still holds at
+ * most that much in the proxy per stream and {@link #BYTES} per connection. The values are Envoy's
+ * edge recommendation, and Envoy Gateway's defaults for client connections.
+ */
+final class Http2ConnectionWindow extends ChannelInboundHandlerAdapter {
+  /** The connection's receive window. */
+  static final int BYTES = 1024 * 1024;
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    if (ctx.channel().isActive()) {
+      grow(ctx);
+    }
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    grow(ctx);
+    ctx.fireChannelActive();
+  }
+
+  private void grow(ChannelHandlerContext ctx) {
+    if (ctx.isRemoved()) {
+      return;
+    }
+    // Without a stream, Netty's frame codec applies this to the connection's window.
+    ctx.writeAndFlush(
+        new DefaultHttp2WindowUpdateFrame(BYTES - Http2CodecUtil.DEFAULT_WINDOW_SIZE),
+        ctx.voidPromise());
+    ctx.pipeline().remove(this);
+  }
+}
