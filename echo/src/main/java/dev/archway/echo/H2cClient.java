@@ -19,6 +19,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http2.Http2Connection;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
@@ -39,6 +41,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.ToIntFunction;
 
 /**
  * A small HTTP/2 client that speaks cleartext with prior knowledge (h2c), for tests and smoke
@@ -135,6 +138,33 @@ public final class H2cClient implements AutoCloseable {
     } catch (InterruptedException | ExecutionException | TimeoutException e) {
       stream.close();
       throw new IOException(method + " " + path + " over h2c failed", e);
+    }
+  }
+
+  /**
+   * How many bytes the server lets this client send on the connection now (its window, as this
+   * client's flow controller counts it), across all streams.
+   */
+  public int connectionSendWindow() throws IOException {
+    return onConnection(
+        http2 -> http2.remote().flowController().windowSize(http2.connectionStream()));
+  }
+
+  /** How many bytes the server lets this client send on a new stream (its initial window). */
+  public int streamSendWindow() throws IOException {
+    return onConnection(http2 -> http2.remote().flowController().initialWindowSize());
+  }
+
+  private int onConnection(ToIntFunction<Http2Connection> read) throws IOException {
+    Http2Connection http2 = connection.pipeline().get(Http2FrameCodec.class).connection();
+    try {
+      // The flow controller belongs to the connection's event loop.
+      return connection.eventLoop().submit(() -> read.applyAsInt(http2)).get(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IOException("reading the connection's flow control failed", e);
     }
   }
 

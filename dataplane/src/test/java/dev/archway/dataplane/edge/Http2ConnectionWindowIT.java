@@ -12,9 +12,9 @@ import dev.archway.dataplane.DataPlaneOptions;
 import dev.archway.dataplane.E2e;
 import dev.archway.dataplane.Ir;
 import dev.archway.echo.EchoServer;
+import dev.archway.echo.H2cClient;
 import dev.archway.ir.Destination;
 import dev.archway.ir.Endpoint;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -24,7 +24,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2Connection;
@@ -33,15 +32,11 @@ import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2FrameStream;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
-import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.http2.Http2StreamFrame;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -112,50 +107,13 @@ class Http2ConnectionWindowIT {
 
   @Test
   void aClientMaySendAMebibyteOnTheConnectionAnd64KiBOnAStream() throws Exception {
-    Channel connection =
-        new Bootstrap()
-            .group(group)
-            .channel(NioSocketChannel.class)
-            .handler(
-                new ChannelInitializer<Channel>() {
-                  @Override
-                  protected void initChannel(Channel ch) {
-                    ch.pipeline().addLast(Http2FrameCodecBuilder.forClient().build());
-                    ch.pipeline().addLast(new Http2MultiplexHandler(new Discard()));
-                  }
-                })
-            .connect(new InetSocketAddress("127.0.0.1", port))
-            .syncUninterruptibly()
-            .channel();
-    try {
-      Http2Connection http2 = connection.pipeline().get(Http2FrameCodec.class).connection();
+    try (H2cClient client = H2cClient.connect(new InetSocketAddress("127.0.0.1", port))) {
       await()
           .atMost(Duration.ofSeconds(5))
-          .untilAsserted(() -> assertThat(sendWindow(http2)).isEqualTo(CONNECTION_WINDOW));
-      assertThat(http2.remote().flowController().initialWindowSize()).isEqualTo(STREAM_WINDOW);
-
-      CompletableFuture<String> status = new CompletableFuture<>();
-      Http2StreamChannel stream =
-          new Http2StreamChannelBootstrap(connection)
-              .handler(
-                  new ChannelInboundHandlerAdapter() {
-                    @Override
-                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                      if (msg instanceof Http2HeadersFrame frame) {
-                        status.complete(String.valueOf(frame.headers().status()));
-                      }
-                      ReferenceCountUtil.release(msg);
-                    }
-                  })
-              .open()
-              .sync()
-              .getNow();
-      DefaultHttp2Headers get = new DefaultHttp2Headers();
-      get.method("GET").path("/anything").scheme("http").authority("a");
-      stream.writeAndFlush(new DefaultHttp2HeadersFrame(get, true));
-      assertThat(status.get(5, TimeUnit.SECONDS)).isEqualTo("200");
-    } finally {
-      connection.close().syncUninterruptibly();
+          .untilAsserted(
+              () -> assertThat(client.connectionSendWindow()).isEqualTo(CONNECTION_WINDOW));
+      assertThat(client.streamSendWindow()).isEqualTo(STREAM_WINDOW);
+      assertThat(client.get("a", "/anything").status()).isEqualTo(200);
     }
   }
 
@@ -172,10 +130,6 @@ class Http2ConnectionWindowIT {
     assertThat(second.headers().firstValue("x-send-window")).hasValue("" + CONNECTION_WINDOW);
   }
 
-  private static int sendWindow(Http2Connection http2) {
-    return http2.remote().flowController().windowSize(http2.connectionStream());
-  }
-
   /**
    * An HTTP/2 upstream that answers every request with how many bytes it may send on the connection
    * (its flow controller's window toward the proxy) in {@code x-send-window}.
@@ -189,17 +143,14 @@ class Http2ConnectionWindowIT {
       if (requestEnds) {
         Http2Connection http2 = ctx.pipeline().get(Http2FrameCodec.class).connection();
         DefaultHttp2Headers headers = new DefaultHttp2Headers();
-        headers.status("200").set("x-send-window", "" + sendWindow(http2));
+        headers
+            .status("200")
+            .set(
+                "x-send-window",
+                "" + http2.remote().flowController().windowSize(http2.connectionStream()));
         Http2FrameStream stream = ((Http2StreamFrame) msg).stream();
         ctx.writeAndFlush(new DefaultHttp2HeadersFrame(headers, true).stream(stream));
       }
-      ReferenceCountUtil.release(msg);
-    }
-  }
-
-  private static final class Discard extends ChannelInboundHandlerAdapter {
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
       ReferenceCountUtil.release(msg);
     }
   }
