@@ -6,15 +6,16 @@ import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 
 /**
- * Grows the receive window of an HTTP/2 connection, client side or upstream, from the protocol's
- * 65,535 bytes to {@link #BYTES}, once the frame codec before it has sent its preface; then it
- * leaves the pipeline.
+ * Grows the receive window of a client's HTTP/2 connection from the protocol's 65,535 bytes to
+ * {@link #BYTES}, once the frame codec before it has sent its preface; then it leaves the pipeline.
  *
  * <p>The streams of a connection share its window: at 65,535 bytes, all of a connection's uploads
- * together (or, upstream, all the responses of one event loop's streams to an endpoint) could move
- * at most 64 KiB per round trip. Each stream stays at 64 KiB, so a stalled reader still holds at
- * most that much in the proxy per stream and {@link #BYTES} per connection. The values are Envoy's
- * edge recommendation, and Envoy Gateway's defaults for client connections.
+ * together could move at most 64 KiB per round trip. Each stream stays at 64 KiB, so a stalled
+ * reader still holds at most that much in the proxy per stream and {@link #BYTES} per connection:
+ * Envoy's edge recommendation, and Envoy Gateway's defaults for client connections. (Upstream
+ * connections need no such handler: their streams' window is 1 MiB, {@link
+ * UpstreamInitializer#STREAM_WINDOW_BYTES}, and Netty's codec grows the connection's to about twice
+ * that.)
  */
 final class Http2ConnectionWindow extends ChannelInboundHandlerAdapter {
   /** The connection's receive window. */

@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -13,10 +14,20 @@ import java.util.concurrent.TimeUnit;
 /**
  * The pipeline of an upstream connection: {@code SslHandler} when the destination has TLS, flush
  * consolidation, then either HTTP/1.1 (client codec, idle timer, {@link UpstreamHandler}) or HTTP/2
- * (frame codec, connection window, multiplexer, idle timer, {@link Http2Upstream.ParentHandler};
- * streams get their own pipeline).
+ * (frame codec with 1 MiB stream windows, multiplexer, idle timer, {@link
+ * Http2Upstream.ParentHandler}; streams get their own pipeline).
  */
 final class UpstreamInitializer extends ChannelInitializer<Channel> {
+  /**
+   * The receive window of each stream on an HTTP/2 upstream connection. At the protocol's 64 KiB, a
+   * response larger than that came at 1.6 MiB/s from an nginx h2c upstream (the upstream waited at
+   * the end of every window); at 1 MiB it came at 300 MiB/s (docs/benchmarks.md, <i>HTTP/2 upstream
+   * stream window</i>). A response whose client stalls holds at most this much in the proxy, about
+   * what an HTTP/1.1 upstream connection may hold ({@link SocketBuffers}). Netty's frame codec
+   * grows the connection's window to about twice that, so that one stream cannot take it all.
+   */
+  static final int STREAM_WINDOW_BYTES = 1024 * 1024;
+
   private final UpstreamPool pool;
   private final Duration idleTimeout;
   private final UpstreamPool.Key key;
@@ -43,8 +54,12 @@ final class UpstreamInitializer extends ChannelInitializer<Channel> {
     ch.pipeline().addLast(ServerPipelines.gatheredFlushes());
     if (http2) {
       ch.pipeline()
-          .addLast(Http2FrameCodecBuilder.forClient().validateHeaders(true).build())
-          .addLast(new Http2ConnectionWindow())
+          .addLast(
+              Http2FrameCodecBuilder.forClient()
+                  .validateHeaders(true)
+                  .initialSettings(
+                      Http2Settings.defaultSettings().initialWindowSize(STREAM_WINDOW_BYTES))
+                  .build())
           .addLast(new Http2MultiplexHandler(new Http2Upstream.RefuseInbound()))
           .addLast(idle)
           .addLast(new Http2Upstream.ParentHandler());

@@ -44,12 +44,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The receive window the proxy grants on its HTTP/2 connections, seen from the peer's flow
- * controller: 1 MiB for the connection (not the protocol's 65,535 bytes), 64 KiB per stream, both
- * to clients and to HTTP/2 upstreams.
+ * controller: to a client 1 MiB for the connection (not the protocol's 65,535 bytes) and 64 KiB per
+ * stream; to an HTTP/2 upstream 1 MiB per stream and about twice that for the connection.
  */
 class Http2ConnectionWindowIT {
   private static final int CONNECTION_WINDOW = 1024 * 1024;
   private static final int STREAM_WINDOW = 64 * 1024 - 1;
+  private static final int UPSTREAM_STREAM_WINDOW = 1024 * 1024;
 
   private static EventLoopGroup group;
   private static EchoServer echo;
@@ -118,7 +119,7 @@ class Http2ConnectionWindowIT {
   }
 
   @Test
-  void anHttp2UpstreamMaySendAMebibyteOnTheConnection() {
+  void anHttp2UpstreamMaySendAMebibyteOnAStreamAndTwiceThatOnTheConnection() {
     // The first request may reach the upstream before the window update: Netty completes the
     // connect, and so opens the first stream, before the connection's channelActive. The second
     // goes over the same connection (one worker, one HTTP/2 connection per endpoint).
@@ -127,7 +128,10 @@ class Http2ConnectionWindowIT {
 
     assertThat(first.statusCode()).isEqualTo(200);
     assertThat(second.statusCode()).isEqualTo(200);
-    assertThat(second.headers().firstValue("x-send-window")).hasValue("" + CONNECTION_WINDOW);
+    // Netty's codec makes the connection's window twice the streams' (less the 64 KiB it had).
+    assertThat(second.headers().firstValue("x-send-window"))
+        .hasValue("" + (2 * UPSTREAM_STREAM_WINDOW - 65_535));
+    assertThat(first.headers().firstValue("x-stream-window")).hasValue("" + UPSTREAM_STREAM_WINDOW);
   }
 
   /**
@@ -147,7 +151,8 @@ class Http2ConnectionWindowIT {
             .status("200")
             .set(
                 "x-send-window",
-                "" + http2.remote().flowController().windowSize(http2.connectionStream()));
+                "" + http2.remote().flowController().windowSize(http2.connectionStream()))
+            .set("x-stream-window", "" + http2.remote().flowController().initialWindowSize());
         Http2FrameStream stream = ((Http2StreamFrame) msg).stream();
         ctx.writeAndFlush(new DefaultHttp2HeadersFrame(headers, true).stream(stream));
       }
