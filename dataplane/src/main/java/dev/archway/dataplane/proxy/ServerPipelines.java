@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * HTTP/1.1: FlushConsolidationHandler → Http1ServerCodec → Http1TimeoutHandler
  *             → HttpServerExpectContinueHandler → ProxyHandler
- * HTTP/2:   FlushConsolidationHandler → Http2FrameCodec → (Http2ConnectionWindow, until sent)
+ * HTTP/2:   FlushConsolidationHandler → Http2FrameCodec → (Http2ConnectionWindow, gone once added)
  *             → Http2MultiplexHandler → IdleStateHandler → Http2DrainHandler
  *             per stream: Http2StreamFrameToHttpObjectCodec → Http2StreamIdleHandler → ProxyHandler
  * </pre>
