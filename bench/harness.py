@@ -718,7 +718,7 @@ class Bench:
         threads = self.cpus(workers)[3]
         sat = self.envoy_rate(workers, sc, lcpu, threads, live)
         if not sat:
-            self.log("   no Envoy saturation rate: latency skipped")
+            self.note(name, workers, "all", "skipped", "no Envoy saturation rate to set the load")
             return
         self.log("   Envoy saturation (h1-keepalive median): %.0f req/s" % sat)
         warm = dict(SCENARIOS["h1-keepalive"], path=sc["path"])
@@ -1141,6 +1141,9 @@ def main():
     ap.add_argument("--archway-java-opts", default=os.environ.get("ARCHWAY_JAVA_OPTS", ""))
     ap.add_argument("--archway-args", default="",
                     help="extra arguments for `archway run`, e.g. --busy-poll")
+    ap.add_argument("--strict", action="store_true",
+                    help="exit 1 unless every target ran every round of every scenario without "
+                         "an error (CI's bench smoke test)")
     args = ap.parse_args()
     if args.quick:
         args.rounds = args.rounds or 2
@@ -1242,7 +1245,34 @@ def main():
         f.write(md)
     print()
     print(md)
-    return 130 if interrupted else 0
+    if interrupted:
+        return 130
+    if args.strict:
+        found = problems(bench.results, bench.status, bench.control)
+        for p in found:
+            bench.log("strict: %s" % p)
+        bench.log("strict: %s" % ("%d problem(s)" % len(found) if found else "every run was clean"))
+        return 1 if found else 0
+    return 0
+
+
+def problems(results, status, control):
+    """What keeps a run from being complete and clean; --strict fails on any of it. Speed is
+    not judged: the smoke test checks that every proxy was set up, answered and carried the
+    load, not how fast, on a machine whose speed it does not know."""
+    out = ["%s, %s: %s (%s)" % (x["scenario"], x["target"], x["status"], x["detail"])
+           for x in status]
+    for x in results:
+        run = "%s, %s, round %d" % (x["scenario"], x["target"], x["round"] + 1)
+        if x.get("rps") is None:
+            out.append("%s: no result from the load generator (exit %s)" % (run, x.get("rc")))
+        elif x.get("errors"):
+            out.append("%s: %d failed requests" % (run, x["errors"]))
+    for c in control:
+        if "p99_ms" not in c or c["timeouts"] or c.get("cold_timeouts"):
+            out.append("%s: %d of the changes never served" % (
+                c["scenario"], c["timeouts"] + c.get("cold_timeouts", 0)))
+    return out
 
 
 if __name__ == "__main__":
