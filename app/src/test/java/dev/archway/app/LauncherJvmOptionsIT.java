@@ -1,0 +1,71 @@
+package dev.archway.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The JVM options the {@code ./archway} launcher chooses (docs/benchmarks.md, "JVM settings, and
+ * why"), read back from the JVM itself ({@code -XX:+PrintFlagsFinal}) while it runs {@code archway
+ * version}: G1 without concurrent refinement threads by default, and the user's {@code
+ * ARCHWAY_JAVA_OPTS} winning over either choice.
+ */
+class LauncherJvmOptionsIT {
+  @TempDir Path dir;
+
+  @Test
+  void runsG1WithoutConcurrentRefinementThreads() throws Exception {
+    String flags = versionWith("-XX:+PrintFlagsFinal");
+    assertThat(flag(flags, "UseG1GC")).isEqualTo("true");
+    assertThat(flag(flags, "G1ConcRefinementThreads")).isEqualTo("0");
+  }
+
+  @Test
+  void theUsersCollectorReplacesG1() throws Exception {
+    // The JVM refuses two collectors, so the launcher must leave G1 out, not just add it first.
+    String flags = versionWith("-XX:+UseSerialGC -XX:+PrintFlagsFinal");
+    assertThat(flag(flags, "UseSerialGC")).isEqualTo("true");
+    assertThat(flag(flags, "UseG1GC")).isEqualTo("false");
+  }
+
+  @Test
+  void theUsersRefinementThreadsWin() throws Exception {
+    String flags = versionWith("-XX:G1ConcRefinementThreads=2 -XX:+PrintFlagsFinal");
+    assertThat(flag(flags, "G1ConcRefinementThreads")).isEqualTo("2");
+  }
+
+  /** The value the JVM printed for one flag in its {@code -XX:+PrintFlagsFinal} table. */
+  private static String flag(String output, String name) {
+    return output
+        .lines()
+        .map(String::trim)
+        .map(line -> line.split("\\s+"))
+        .filter(words -> words.length >= 4 && words[1].equals(name) && words[2].equals("="))
+        .map(words -> words[3])
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + name + " in:\n" + output));
+  }
+
+  /** {@code ./archway version} of this checkout with these ARCHWAY_JAVA_OPTS; its output. */
+  private String versionWith(String javaOptions) throws Exception {
+    Path root = ArchwayProcess.jar().toAbsolutePath().getParent().getParent().getParent();
+    Path log = Files.createTempFile(dir, "version", ".log");
+    ProcessBuilder builder =
+        new ProcessBuilder(List.of(root.resolve("archway").toString(), "version"));
+    builder.environment().put("ARCHWAY_JAVA_OPTS", javaOptions);
+    builder.environment().remove("JAVA_TOOL_OPTIONS");
+    builder.environment().remove("ARCHWAY_AOT_CACHE");
+    builder.redirectErrorStream(true).redirectOutput(log.toFile());
+    Process process = builder.start();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    String output = Files.readString(log);
+    assertThat(process.exitValue()).as(output).isZero();
+    assertThat(output).contains("archway ");
+    return output;
+  }
+}
