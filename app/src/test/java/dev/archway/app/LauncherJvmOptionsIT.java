@@ -12,17 +12,18 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The JVM options the {@code ./archway} launcher chooses (docs/benchmarks.md, "JVM settings, and
  * why"), read back from the JVM itself ({@code -XX:+PrintFlagsFinal}) while it runs {@code archway
- * version}: G1 without concurrent refinement threads by default, and the user's {@code
- * ARCHWAY_JAVA_OPTS} winning over either choice.
+ * version}: G1 without concurrent refinement threads and with an early promotion age by default,
+ * and the user's {@code ARCHWAY_JAVA_OPTS} winning over each choice.
  */
 class LauncherJvmOptionsIT {
   @TempDir Path dir;
 
   @Test
-  void runsG1WithoutConcurrentRefinementThreads() throws Exception {
+  void runsG1WithoutConcurrentRefinementThreadsPromotingAfterTwoCollections() throws Exception {
     String flags = versionWith("-XX:+PrintFlagsFinal");
     assertThat(flag(flags, "UseG1GC")).isEqualTo("true");
     assertThat(flag(flags, "G1ConcRefinementThreads")).isEqualTo("0");
+    assertThat(flag(flags, "MaxTenuringThreshold")).isEqualTo("2");
   }
 
   @Test
@@ -31,13 +32,18 @@ class LauncherJvmOptionsIT {
     String flags = versionWith("-XX:+UseSerialGC -XX:+PrintFlagsFinal");
     assertThat(flag(flags, "UseSerialGC")).isEqualTo("true");
     assertThat(flag(flags, "UseG1GC")).isEqualTo("false");
+    // The promotion age was measured with G1 only: another collector keeps the JVM's own.
+    assertThat(flag(flags, "MaxTenuringThreshold")).isEqualTo("15");
   }
 
   @Test
-  void theUsersRefinementThreadsWin() throws Exception {
-    // 3, not a count G1 would pick by itself on a 1- or 2-CPU machine.
-    String flags = versionWith("-XX:G1ConcRefinementThreads=3 -XX:+PrintFlagsFinal");
+  void theUsersG1SettingsWin() throws Exception {
+    // 3, not a count G1 would pick by itself on a 1- or 2-CPU machine; 6, neither 2 nor 15.
+    String flags =
+        versionWith(
+            "-XX:G1ConcRefinementThreads=3 -XX:MaxTenuringThreshold=6 -XX:+PrintFlagsFinal");
     assertThat(flag(flags, "G1ConcRefinementThreads")).isEqualTo("3");
+    assertThat(flag(flags, "MaxTenuringThreshold")).isEqualTo("6");
   }
 
   /** The value the JVM printed for one flag in its {@code -XX:+PrintFlagsFinal} table. */
