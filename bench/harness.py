@@ -53,6 +53,14 @@ def port(target, kind):
     return PORT_BASE[target] + PORT_OFFSET[kind]
 
 
+# Every "full" configuration also answers this path itself with a 302 to LOCAL_LOCATION
+# (Gateway API's RequestRedirect filter; nginx's return; HAProxy's http-request redirect; Envoy's
+# redirect route action).
+LOCAL_PREFIX = "/local/"
+LOCAL_PATH = LOCAL_PREFIX + "hello"
+LOCAL_LOCATION = "http://" + SNI + "/"
+
+
 # --------------------------------------------------------------------------------------------
 # Scenarios. "config" is "full" (1 route; HTTP, h2c, HTTPS and TLS passthrough listeners) or a
 # route count (HTTP listener only). "route" is the index of the route the load hits.
@@ -69,6 +77,20 @@ SCENARIOS = {
         config="full", tool="h2load", listener="h2c", conns=8, streams=16, path="/svc/0/hello",
         what="HTTP/2 cleartext, prior knowledge, multiplexed (h2load, 8 connections x 16"
              " streams): requests/s"),
+    # The same loads as h1-keepalive and h2c, answered by the proxy itself (a redirect: the one
+    # answer all four make without an upstream), so that each proxy's CPU per request splits
+    # into its client side and what forwarding to the upstream and back adds ("upstream half"
+    # in the summary).
+    "h1-local": dict(
+        config="full", tool="wrk", listener="http", conns=64, path=LOCAL_PATH, expect=302,
+        targets=PROXIES,
+        what="HTTP/1.1 keep-alive as h1-keepalive, answered by the proxy itself (a 302 redirect,"
+             " no upstream): requests/s"),
+    "h2c-local": dict(
+        config="full", tool="h2load", listener="h2c", conns=8, streams=16, path=LOCAL_PATH,
+        expect=302, targets=PROXIES,
+        what="HTTP/2 cleartext as h2c, answered by the proxy itself (a 302 redirect, no"
+             " upstream): requests/s"),
     "https": dict(
         config="full", tool="h2load", listener="https", conns=32, streams=1, h1=True,
         path="/svc/0/hello", tls=True,
@@ -197,18 +219,19 @@ def vm_hwm_mib(pid):
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
-def cpu_seconds(pid):
-    """User plus system CPU time so far of a process and its children, all threads, in seconds."""
-    ticks = 0
+def cpu_times(pid):
+    """User and system CPU time so far of a process and its children, all threads, in seconds."""
+    user = system = 0
     for p in tree_pids(pid):
         try:
             with open("/proc/%d/stat" % p) as f:
                 # After the command name in parentheses: state is field 3, utime 14, stime 15.
                 fields = f.read().rsplit(")", 1)[1].split()
-            ticks += int(fields[11]) + int(fields[12])
+            user += int(fields[11])
+            system += int(fields[12])
         except (OSError, IndexError, ValueError):
             pass
-    return ticks / float(CLK_TCK)
+    return user / float(CLK_TCK), system / float(CLK_TCK)
 
 
 def port_free(p):
@@ -291,6 +314,7 @@ def gen_nginx(run, env, workers, routes, full):
                    for i in range(routes))
     extra = ""
     if full:
+        locs += "    location %s {\n      return 302 %s;\n    }\n" % (LOCAL_PREFIX, LOCAL_LOCATION)
         extra = ("    listen 127.0.0.1:%d http2 backlog=4096;\n"
                  "    listen 127.0.0.1:%d ssl http2 backlog=4096;"
                  % (port("nginx", "h2c"), port("nginx", "https")))
@@ -308,18 +332,24 @@ def gen_haproxy(run, env, workers, routes, full):
     os.makedirs(d, exist_ok=True)
     # One map entry per route, looked up by path prefix: what an operator (or HAProxy's own
     # ingress controller) writes for many routes; one ACL rule per route costs far more.
-    write(os.path.join(d, "routes.map"), "".join("/svc/%d/ app\n" % i for i in range(routes)))
+    entries = "".join("/svc/%d/ app\n" % i for i in range(routes))
     rules = "  use_backend %%[path,map_beg(%s)]\n" % os.path.join(d, "routes.map")
-    extra = ""
+    extra, backends = "", ""
     if full:
+        # Through the map too, so that no other request is tested against it on its way.
+        entries += "%s local\n" % LOCAL_PREFIX
+        backends = ("backend local\n  http-request redirect location %s code 302\n"
+                    % LOCAL_LOCATION)
         extra = ("  bind 127.0.0.1:%d proto h2 backlog 4096\n"
                  "  bind 127.0.0.1:%d ssl crt %s alpn h2,http/1.1 backlog 4096"
                  % (port("haproxy", "h2c"), port("haproxy", "https"),
                     os.path.join(run, "tls", "combined.pem")))
+    write(os.path.join(d, "routes.map"), entries)
     write(os.path.join(d, "haproxy.cfg"),
           render("haproxy.cfg", run=run, workers=workers, backend_http=BACKEND["http"],
                  backend_tls=BACKEND["tls"], http_port=port("haproxy", "http"),
-                 pass_port=port("haproxy", "pass"), extra_binds=extra, routes=rules))
+                 pass_port=port("haproxy", "pass"), extra_binds=extra, routes=rules,
+                 extra_backends=backends))
     return ["haproxy", "-db", "-f", os.path.join(d, "haproxy.cfg")]
 
 
@@ -330,6 +360,9 @@ def gen_envoy(run, env, workers, routes, full):
                   "                route: {cluster: app}\n" % i for i in range(routes))
     extra, tls = "", ""
     if full:
+        rts += ("              - match: {prefix: %s}\n"
+                "                redirect: {scheme_redirect: http, host_redirect: %s,"
+                " path_redirect: /, response_code: FOUND}\n" % (LOCAL_PREFIX, SNI))
         extra = ("    additional_addresses:\n"
                  "    - address:\n"
                  "        socket_address: {address: 127.0.0.1, port_value: %d}"
@@ -344,11 +377,12 @@ def gen_envoy(run, env, workers, routes, full):
             "--disable-hot-restart", "--log-level", "warn"]
 
 
-ARCHWAY_ROUTE = """---
+# One HTTPRoute matching a path prefix; what it does with the request follows.
+ARCHWAY_ROUTE_HEAD = """---
 apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
 metadata:
-  name: route-%(i)d
+  name: %(name)s
   namespace: default
 spec:
   parentRefs:
@@ -356,17 +390,33 @@ spec:
   - matches:
     - path:
         type: PathPrefix
-        value: /svc/%(i)d
-    backendRefs:
+        value: %(prefix)s
+"""
+ARCHWAY_ROUTE = ARCHWAY_ROUTE_HEAD + """    backendRefs:
     - group: archway.dev
       kind: Backend
       name: app
 """
+ARCHWAY_LOCAL_ROUTE = ARCHWAY_ROUTE_HEAD + """    filters:
+    - type: RequestRedirect
+      requestRedirect:
+        scheme: http
+        hostname: %(host)s
+        path:
+          type: ReplaceFullPath
+          replaceFullPath: /
+        statusCode: 302
+"""
 
 
-def archway_routes(routes, sections):
+def archway_routes(routes, sections, local=False):
     parents = "".join("  - name: bench\n    sectionName: %s\n" % s for s in sections)
-    return "".join(ARCHWAY_ROUTE % dict(i=i, parents=parents) for i in range(routes))
+    text = "".join(ARCHWAY_ROUTE % dict(name="route-%d" % i, parents=parents,
+                                        prefix="/svc/%d" % i) for i in range(routes))
+    if local:
+        text += ARCHWAY_LOCAL_ROUTE % dict(name="local", parents=parents,
+                                           prefix=LOCAL_PREFIX.rstrip("/"), host=SNI)
+    return text
 
 
 def gen_archway(run, env, workers, routes, full, target="archway"):
@@ -391,7 +441,7 @@ def gen_archway(run, env, workers, routes, full, target="archway"):
     write(os.path.join(d, "gateway.yaml"),
           render("archway-gateway.yaml", http_port=port(target, "http"), extra_listeners=extra,
                  backend_http=BACKEND["http"]))
-    write(os.path.join(d, "routes.yaml"), archway_routes(routes, sections))
+    write(os.path.join(d, "routes.yaml"), archway_routes(routes, sections, local=full))
     return [env["archway"], "run", "-f", d, "--workers", str(workers),
             "--admin-address", "%s:%d" % (HOST, port(target, "admin"))]
 
@@ -481,7 +531,7 @@ def parse_wrk(out):
     return r
 
 
-def parse_h2load(out):
+def parse_h2load(out, redirects_expected=False):
     r = {}
     m = re.search(r"finished in [\d.]+\w+, ([\d.]+) req/s", out)
     r["rps"] = float(m.group(1)) if m else None
@@ -491,7 +541,8 @@ def parse_h2load(out):
     r["errors"] = (int(m.group(4)) + int(m.group(5)) + int(m.group(6))) if m else 0
     m = re.search(r"status codes: \d+ 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx", out)
     if m:
-        r["errors"] += sum(int(x) for x in m.groups())
+        counted = m.groups()[1:] if redirects_expected else m.groups()
+        r["errors"] += sum(int(x) for x in counted)
     m = re.search(r"time for request:\s+\S+\s+\S+\s+(\S+)", out)
     r["mean_ms"] = to_ms(m.group(1)) if m else None
     m = re.search(r"TLS Protocol: (\S+)", out)
@@ -528,7 +579,7 @@ def run_load(target, sc, seconds, env, cpus, threads, rate=None):
     if sc["tool"] == "wrk":
         r = parse_wrk(out)
     elif sc["tool"] == "h2load":
-        r = parse_h2load(out)
+        r = parse_h2load(out, redirects_expected=300 <= sc.get("expect", 200) < 400)
     else:
         try:
             j = json.loads(out.strip().splitlines()[-1])
@@ -644,7 +695,7 @@ class Bench:
                 self.startup.append(dict(scenario=name, workers=workers, target=t,
                                          ready_s=round(ready, 2)))
                 code = probe(t, sc)
-                if code != 200:
+                if code != sc.get("expect", 200):
                     if t == "archway" and sc.get("tls"):
                         self.note(name, workers, t, "not available yet",
                                   "probe answered %s" % (code or "no connection"))
@@ -652,7 +703,7 @@ class Bench:
                         self.note(name, workers, t, "failed", "probe answered %s" % code)
                     self.procs.stop(t)
                     continue
-                mismatch = forwarding_mismatch(t, sc)
+                mismatch = None if "expect" in sc else forwarding_mismatch(t, sc)
                 if mismatch:
                     self.note(name, workers, t, "failed", mismatch)
                     self.procs.stop(t)
@@ -677,13 +728,16 @@ class Bench:
     def measured_load(self, t, sc, lcpu, threads, rate=None):
         """One measured load run, with the CPU time the target's processes used during it."""
         proc = self.procs.live.get(t)
-        before, t0 = (cpu_seconds(proc.pid) if proc else None), time.time()
+        before, t0 = (cpu_times(proc.pid) if proc else None), time.time()
         res = run_load(t, sc, self.args.duration, self.env, lcpu, threads, rate)
         if proc and res.get("rps") is not None:
-            used = cpu_seconds(proc.pid) - before
+            user, system = (a - b for a, b in zip(cpu_times(proc.pid), before))
+            used = user + system
             res["cpu_pct"] = round(100.0 * used / (time.time() - t0), 1)
             if res.get("requests"):
                 res["cpu_us_per_req"] = round(1e6 * used / res["requests"], 1)
+                res["cpu_user_us_per_req"] = round(1e6 * user / res["requests"], 2)
+                res["cpu_system_us_per_req"] = round(1e6 * system / res["requests"], 2)
         return res
 
     def rounds(self, name, sc, workers, live, lcpu, threads):
@@ -801,8 +855,8 @@ class Bench:
 
     def one_change(self, cfg, run, k):
         """Write a route file beside the others (write + rename), time the first 200 on it."""
-        text = ARCHWAY_ROUTE % dict(i=100000 + k, parents="  - name: bench\n    sectionName: http\n")
-        text = text.replace("name: route-%d" % (100000 + k), "name: probe")
+        text = ARCHWAY_ROUTE % dict(name="probe", prefix="/svc/%d" % (100000 + k),
+                                    parents="  - name: bench\n    sectionName: http\n")
         tmp = os.path.join(run, "probe.yaml.tmp")
         with open(tmp, "w") as f:
             f.write(text)
@@ -921,12 +975,42 @@ def summarize(results):
                               and by_target[other][r][metric]]
                     if ratios:
                         row["x_" + other] = round(statistics.median(ratios), 3)
-            for k in ("p50_ms", "p99_ms", "p999_ms", "cpu_pct", "cpu_us_per_req"):
+            for k in ("p50_ms", "p99_ms", "p999_ms", "cpu_pct", "cpu_us_per_req",
+                      "cpu_user_us_per_req", "cpu_system_us_per_req"):
                 ks = [rounds[r][k] for r in rounds if rounds[r].get(k) is not None]
                 if ks:
                     row[k] = round(statistics.median(ks), 3)
             rows.append(row)
     return rows
+
+
+LOCAL_PAIRS = (("h1-keepalive", "h1-local"), ("h2c", "h2c-local"))
+
+
+def upstream_split(rows):
+    """Per target, CPU us per request answering locally (its client side), and what proxying adds
+    to it (the upstream half): the proxied scenario's medians minus the local one's, in all, in
+    user space and in the kernel."""
+    kinds = ("cpu_us_per_req", "cpu_user_us_per_req", "cpu_system_us_per_req")
+    cpu = {(r["scenario"], r["workers"], r["target"]): [r.get(k) for k in kinds] for r in rows}
+    out = []
+    for w in sorted({r["workers"] for r in rows}):
+        for t in PROXIES:
+            split = dict(workers=w, target=t)
+            for proxied, local in LOCAL_PAIRS:
+                own, whole = cpu.get((local, w, t)), cpu.get((proxied, w, t))
+                if own and whole and None not in own + whole:
+                    split[local] = own
+                    split[proxied] = whole
+                    split[proxied + "_upstream"] = [round(a - b, 2) for a, b in zip(whole, own)]
+            if len(split) > 2:
+                out.append(split)
+    return out
+
+
+def cpu_cell(v):
+    """'all (user + system)' from [all, user, system], or empty."""
+    return "%.1f (%.1f + %.1f)" % tuple(v) if v else ""
 
 
 def attach_rss(rows, memory):
@@ -1037,6 +1121,22 @@ def markdown(meta, rows, status, memory, control, startup, checks):
                  " rounds (median of per-round ratios): " + "; ".join(
                      "%s w%d %.2fx" % (r["scenario"], r["workers"], r["x_" + ONE_ROUTE])
                      for r in scale) + ".")
+    split = upstream_split(rows)
+    if split:
+        L.append("")
+        L.append("CPU us per request, all (user + system): answered by the proxy itself (the *-local"
+                 " scenarios: its client side), proxied, and what forwarding to the upstream and"
+                 " back adds (the upstream half: proxied minus local, medians over the rounds):")
+        L.append("")
+        L.append("| workers | target | h1-local | h1-keepalive | upstream half (h1) | h2c-local |"
+                 " h2c | upstream half (h2c) |")
+        L.append("|---|---|---|---|---|---|---|---|")
+        for x in split:
+            L.append("| %d | %s | %s | %s | %s | %s | %s | %s |"
+                     % (x["workers"], x["target"], cpu_cell(x.get("h1-local")),
+                        cpu_cell(x.get("h1-keepalive")), cpu_cell(x.get("h1-keepalive_upstream")),
+                        cpu_cell(x.get("h2c-local")), cpu_cell(x.get("h2c")),
+                        cpu_cell(x.get("h2c_upstream"))))
     if status:
         L.append("")
         L.append("| scenario | workers | target | status | detail |")
@@ -1230,6 +1330,7 @@ def main():
     with open(os.path.join(args.out, "results.json"), "w") as f:
         json.dump(dict(meta=meta, summary=rows, results=bench.results, status=bench.status,
                        memory=bench.memory, control_plane=bench.control, startup=bench.startup,
+                       upstream_split=upstream_split(rows),
                        targets=[dict(target=a, met=b, value=c) for a, b, c in checks]),
                   f, indent=1)
     with open(os.path.join(args.out, "results.csv"), "w", newline="") as f:
