@@ -22,6 +22,7 @@ if [[ ! -f "$JAR" ]] || [[ -n "$(find "$ROOT/dataplane/src" "$ROOT/dataplane/pom
 fi
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+tick_us=$((1000000 / $(getconf CLK_TCK)))
 
 server=""
 trap '[[ -n "$server" ]] && kill "$server" 2>/dev/null || true' EXIT
@@ -41,7 +42,6 @@ for round in $(seq "$ROUNDS"); do
     after=$(cpu_ticks "$server")
     done_requests=$(grep -oP 'requests: \d+ total, \d+ started, \d+ done, \K\d+(?= succeeded)' <<< "$out")
     rate=$(grep -oP 'finished in [\d.]+s, \K[\d.]+(?= req/s)' <<< "$out")
-    tick_us=$((1000000 / $(getconf CLK_TCK)))
     printf '%-6s %-18s %12.0f %14.2f\n' "$round" "$mode" "$rate" \
       "$(echo "($after - $before) * $tick_us / $done_requests" | bc -l)"
     kill "$server"; wait "$server" 2>/dev/null || true; server=""

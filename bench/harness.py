@@ -1082,7 +1082,7 @@ def targets_check(rows, control, memory):
     return out
 
 
-def markdown(meta, rows, status, memory, control, startup, checks):
+def markdown(meta, rows, split, status, memory, control, startup, checks):
     L = []
     L.append("# Archway data-plane bench, %s" % meta["started"])
     L.append("")
@@ -1121,7 +1121,6 @@ def markdown(meta, rows, status, memory, control, startup, checks):
                  " rounds (median of per-round ratios): " + "; ".join(
                      "%s w%d %.2fx" % (r["scenario"], r["workers"], r["x_" + ONE_ROUTE])
                      for r in scale) + ".")
-    split = upstream_split(rows)
     if split:
         L.append("")
         L.append("CPU us per request, all (user + system): answered by the proxy itself (the *-local"
@@ -1327,10 +1326,11 @@ def main():
     rows = summarize(bench.results)
     attach_rss(rows, bench.memory)
     checks = targets_check(rows, bench.control, bench.memory)
+    split = upstream_split(rows)
     with open(os.path.join(args.out, "results.json"), "w") as f:
         json.dump(dict(meta=meta, summary=rows, results=bench.results, status=bench.status,
                        memory=bench.memory, control_plane=bench.control, startup=bench.startup,
-                       upstream_split=upstream_split(rows),
+                       upstream_split=split,
                        targets=[dict(target=a, met=b, value=c) for a, b, c in checks]),
                   f, indent=1)
     with open(os.path.join(args.out, "results.csv"), "w", newline="") as f:
@@ -1341,7 +1341,8 @@ def main():
         w.writeheader()
         for r in rows:
             w.writerow(r)
-    md = markdown(meta, rows, bench.status, bench.memory, bench.control, bench.startup, checks)
+    md = markdown(meta, rows, split, bench.status, bench.memory, bench.control, bench.startup,
+                  checks)
     with open(os.path.join(args.out, "summary.md"), "w") as f:
         f.write(md)
     print()
