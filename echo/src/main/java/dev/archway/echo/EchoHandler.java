@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -31,10 +32,11 @@ import java.util.concurrent.TimeUnit;
  * status, {@code ?delay=500ms} delays the answer (scheduled on the event loop, never blocking it),
  * and {@code X-Echo-Set-Header: Name:value,Other:value} adds response headers. Beyond that, for
  * testing proxies: {@code /bytes/N} answers N bytes where byte {@code i} is {@code i % 251}
- * (written in chunks, so large bodies stream), and the reply reports the SHA-256 of the body it
- * received as {@code bodySha256}. {@code /retry?uuid=&succeedAfter=N[&responseCode=C]} fails the
- * first N attempts per uuid, like the conformance server. Every accepted request head is recorded
- * in {@link EchoState}.
+ * (written in chunks, so large bodies stream), {@code ?bodyDelay=2s} sends the reply's head at once
+ * and its body that much later (as an event stream does), and the reply reports the SHA-256 of the
+ * body it received as {@code bodySha256}. {@code /retry?uuid=&succeedAfter=N[&responseCode=C]}
+ * fails the first N attempts per uuid, like the conformance server. Every accepted request head is
+ * recorded in {@link EchoState}.
  */
 final class EchoHandler extends SimpleChannelInboundHandler<HttpObject> {
   private static final String SET_HEADER = "X-Echo-Set-Header";
@@ -79,7 +81,7 @@ final class EchoHandler extends SimpleChannelInboundHandler<HttpObject> {
       HttpRequest done = request;
       request = null;
       Received received = new Received(bodyLength, HexFormat.of().formatHex(digest.digest()));
-      long delayMillis = delayMillis(done);
+      long delayMillis = durationMillis(done, "delay");
       if (delayMillis > 0) {
         ctx.executor()
             .schedule(() -> respond(ctx, done, received), delayMillis, TimeUnit.MILLISECONDS);
@@ -121,7 +123,26 @@ final class EchoHandler extends SimpleChannelInboundHandler<HttpObject> {
     HttpUtil.setContentLength(response, json.length);
     setRequestedHeaders(req, response);
     HttpUtil.setKeepAlive(response, HttpUtil.isKeepAlive(req));
+    long bodyDelayMillis = durationMillis(req, "bodyDelay");
+    if (bodyDelayMillis > 0 && hasBody) {
+      sendHeadFirst(ctx, response, bodyDelayMillis);
+      return;
+    }
     ctx.writeAndFlush(response);
+  }
+
+  /** The head now, chunked; the body after {@code delayMillis}. */
+  private static void sendHeadFirst(
+      ChannelHandlerContext ctx, FullHttpResponse response, long delayMillis) {
+    HttpResponse head =
+        new DefaultHttpResponse(response.protocolVersion(), response.status(), response.headers());
+    HttpUtil.setTransferEncodingChunked(head, true);
+    ctx.writeAndFlush(head);
+    ctx.executor()
+        .schedule(
+            () -> ctx.writeAndFlush(new DefaultLastHttpContent(response.content())),
+            delayMillis,
+            TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -196,8 +217,8 @@ final class EchoHandler extends SimpleChannelInboundHandler<HttpObject> {
     return HttpResponseStatus.OK;
   }
 
-  private static long delayMillis(HttpRequest req) {
-    List<String> delay = new QueryStringDecoder(req.uri()).parameters().get("delay");
+  private static long durationMillis(HttpRequest req, String parameter) {
+    List<String> delay = new QueryStringDecoder(req.uri()).parameters().get(parameter);
     if (delay == null || delay.isEmpty()) {
       return 0;
     }

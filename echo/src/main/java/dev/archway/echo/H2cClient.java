@@ -4,6 +4,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -18,6 +19,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2FrameCodec;
@@ -27,6 +29,7 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.codec.http2.HttpConversionUtil;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -94,6 +97,17 @@ public final class H2cClient implements AutoCloseable {
   }
 
   /**
+   * Sends a GET on a new stream and returns as soon as the response's HEADERS arrive, with no body;
+   * the stream is then reset.
+   */
+  public Response head(String authority, String path, Duration timeout) throws IOException {
+    CompletableFuture<Response> result = new CompletableFuture<>();
+    exchange(
+        "GET", authority, path, Map.of(), new byte[0], timeout, result, new HeadHandler(result));
+    return result.join();
+  }
+
+  /**
    * Sends one request on a new stream and waits for the whole response.
    *
    * @param authority the {@code :authority} pseudo-header (the Host)
@@ -108,6 +122,30 @@ public final class H2cClient implements AutoCloseable {
       Duration timeout)
       throws IOException {
     CompletableFuture<Response> result = new CompletableFuture<>();
+    exchange(
+        method,
+        authority,
+        path,
+        headers,
+        body,
+        timeout,
+        result,
+        new HttpObjectAggregator(MAX_RESPONSE_BYTES),
+        new ResponseHandler(result));
+    return result.join();
+  }
+
+  /** Opens a stream whose pipeline ends in {@code handlers}, sends the request, awaits result. */
+  private void exchange(
+      String method,
+      String authority,
+      String path,
+      Map<String, String> headers,
+      byte[] body,
+      Duration timeout,
+      CompletableFuture<Response> result,
+      ChannelHandler... handlers)
+      throws IOException {
     Http2StreamChannel stream;
     try {
       stream =
@@ -117,8 +155,7 @@ public final class H2cClient implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                       ch.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(false));
-                      ch.pipeline().addLast(new HttpObjectAggregator(MAX_RESPONSE_BYTES));
-                      ch.pipeline().addLast(new ResponseHandler(result));
+                      ch.pipeline().addLast(handlers);
                     }
                   })
               .open()
@@ -134,7 +171,7 @@ public final class H2cClient implements AutoCloseable {
     headers.forEach((name, value) -> request.headers().add(name, value));
     stream.writeAndFlush(request);
     try {
-      return result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException | ExecutionException | TimeoutException e) {
       stream.close();
       throw new IOException(method + " " + path + " over h2c failed", e);
@@ -192,6 +229,40 @@ public final class H2cClient implements AutoCloseable {
     }
   }
 
+  private static Map<String, List<String>> headersOf(HttpResponse msg) {
+    Map<String, List<String>> headers = new TreeMap<>();
+    msg.headers()
+        .forEach(
+            e ->
+                headers
+                    .computeIfAbsent(e.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                    .add(e.getValue()));
+    return headers;
+  }
+
+  /** Completes with the response's head alone, and resets the stream. */
+  private static final class HeadHandler extends ChannelInboundHandlerAdapter {
+    private final CompletableFuture<Response> result;
+
+    HeadHandler(CompletableFuture<Response> result) {
+      this.result = result;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof HttpResponse head) {
+        result.complete(new Response(head.status().code(), headersOf(head), new byte[0]));
+        ctx.close();
+      }
+      ReferenceCountUtil.release(msg);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      result.completeExceptionally(new IOException("stream closed before a response"));
+    }
+  }
+
   private static final class ResponseHandler extends SimpleChannelInboundHandler<FullHttpResponse> {
     private final CompletableFuture<Response> result;
 
@@ -201,15 +272,8 @@ public final class H2cClient implements AutoCloseable {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse msg) {
-      Map<String, List<String>> headers = new TreeMap<>();
-      msg.headers()
-          .forEach(
-              e ->
-                  headers
-                      .computeIfAbsent(e.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
-                      .add(e.getValue()));
       result.complete(
-          new Response(msg.status().code(), headers, ByteBufUtil.getBytes(msg.content())));
+          new Response(msg.status().code(), headersOf(msg), ByteBufUtil.getBytes(msg.content())));
       ctx.close();
     }
 

@@ -98,6 +98,11 @@ final class MirrorExchange implements UpstreamHandler.Listener {
   }
 
   @Override
+  public void onUpstreamReadComplete() {
+    // A mirror's response goes nowhere: nothing to flush.
+  }
+
+  @Override
   public void onUpstreamMessage(HttpObject message) {
     boolean last = message instanceof LastHttpContent;
     ReferenceCountUtil.release(message);

@@ -151,6 +151,13 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
     response.onMessage(message, attempt);
   }
 
+  @Override
+  public void onUpstreamReadComplete() {
+    if (!done) {
+      response.onUpstreamReadComplete();
+    }
+  }
+
   /** Whether the client connection is draining: it closes once this exchange is over. */
   boolean draining() {
     return handler.draining();

@@ -42,6 +42,7 @@ final class ResponseRelay {
   private boolean upstreamKeepAlive = true;
   private boolean closeClient;
   private boolean flushScheduled;
+  private boolean headUnflushed;
   private final Runnable flush = this::flushNow;
 
   /**
@@ -154,8 +155,9 @@ final class ResponseRelay {
     }
     // Not flushed on its own: the body's first chunk or its end follows, usually from the same
     // read, and flushes the head with it (a flush task per response would be one more task and
-    // pipeline walk per request).
+    // pipeline walk per request). If the read ends first, onUpstreamReadComplete flushes it.
     down.write(head, down.voidPromise());
+    headUnflushed = true;
     return false;
   }
 
@@ -194,6 +196,7 @@ final class ResponseRelay {
       }
       return;
     }
+    headUnflushed = false; // flushed with this content
     if (last) {
       HttpContent out =
           content instanceof HttpResponse
@@ -214,6 +217,17 @@ final class ResponseRelay {
     down.flush();
     if (!down.channel().isWritable()) {
       exchange.pauseUpstream();
+    }
+  }
+
+  /**
+   * The upstream's read ended. A head whose body did not come with it is flushed now: the body of
+   * an event stream or a long poll may be minutes away, and the client is owed the head at once.
+   */
+  void onUpstreamReadComplete() {
+    if (headUnflushed) {
+      headUnflushed = false;
+      flushLater();
     }
   }
 

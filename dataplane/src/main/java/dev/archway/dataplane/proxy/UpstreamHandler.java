@@ -16,6 +16,9 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
   interface Listener {
     void onUpstreamMessage(HttpObject message);
 
+    /** A read of the connection ended: every message it brought has been handed over. */
+    void onUpstreamReadComplete();
+
     void onUpstreamWritabilityChanged();
 
     void onUpstreamClosed();
@@ -58,6 +61,14 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     // A response nobody asked for: the connection is out of step, never reuse it.
     ReferenceCountUtil.release(msg);
     ctx.close();
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (listener != null) {
+      listener.onUpstreamReadComplete();
+    }
+    ctx.fireChannelReadComplete();
   }
 
   @Override
