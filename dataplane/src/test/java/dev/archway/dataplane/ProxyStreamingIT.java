@@ -11,20 +11,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.archway.echo.EchoServer;
 import dev.archway.echo.H2cClient;
-import dev.archway.ir.Destination;
-import dev.archway.ir.Endpoint;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
@@ -72,14 +67,9 @@ class ProxyStreamingIT {
                                         backend("v1", 3),
                                         backend("v2", 1),
                                         backend("v3", 0)),
-                                    route("h2c", "*", prefix("/h2c"), backend("v1-h2c", 1)),
                                     route("all", "*", prefix("/"), backend("v1", 1))))),
                         List.of(
                             E2e.destination("v1", v1),
-                            new Destination(
-                                "v1-h2c",
-                                Destination.AppProtocol.H2C,
-                                List.of(new Endpoint("127.0.0.1", v1.port()))),
                             E2e.destination("v2", v2),
                             E2e.destination("v3", v3))))
                 .allBound())
@@ -159,42 +149,6 @@ class ProxyStreamingIT {
           h2.send("GET", "h", "/bytes/" + BIG, Map.of(), new byte[0], Duration.ofSeconds(30));
       assertThat(download.status()).isEqualTo(200);
       assertPattern(download.body(), BIG);
-    }
-  }
-
-  /**
-   * The head of a response whose body comes later (an event stream, a long poll) reaches the client
-   * on its own, from an HTTP/1.1 and an HTTP/2 upstream alike. The body is a minute away, so a head
-   * held back for it never arrives within the read's timeout.
-   */
-  @Test
-  void sendsAResponseHeadBeforeABodyThatComesLaterOverHttp1() throws Exception {
-    for (String path : List.of("/events", "/h2c/events")) {
-      try (Socket socket = new Socket("127.0.0.1", port)) {
-        socket.setSoTimeout(10_000);
-        socket
-            .getOutputStream()
-            .write(
-                ("GET " + path + "?bodyDelay=60s HTTP/1.1\r\nHost: h\r\n\r\n")
-                    .getBytes(StandardCharsets.ISO_8859_1));
-
-        String head = RawHttp.readHead(socket.getInputStream());
-
-        assertThat(head).as(path).startsWith("HTTP/1.1 200 ");
-        assertThat(head.toLowerCase(Locale.ROOT)).as(path).contains("transfer-encoding: chunked");
-      }
-    }
-  }
-
-  @Test
-  void sendsAResponseHeadBeforeABodyThatComesLaterOverHttp2() throws Exception {
-    try (H2cClient h2 = H2cClient.connect(new InetSocketAddress("127.0.0.1", port))) {
-      for (String path : List.of("/events", "/h2c/events")) {
-        H2cClient.Response head = h2.head("h", path + "?bodyDelay=60s", Duration.ofSeconds(10));
-
-        assertThat(head.status()).as(path).isEqualTo(200);
-        assertThat(head.header("content-type")).as(path).isEqualTo("application/json");
-      }
     }
   }
 

@@ -1,6 +1,9 @@
 package dev.archway.dataplane.proxy;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -50,14 +53,25 @@ final class RequestForwarder {
 
   /** Sends {@code head} and whatever of the request is there on a new try's channel. */
   void send(Channel upstream, HttpRequest head) {
+    if (bodiless && complete) {
+      // Head and end as one message: one pass down the upstream's pipeline, and for HTTP/2 a
+      // HEADERS frame that ends the stream instead of an empty DATA frame after it. A wrapper
+      // around the head's own parts, so that a retry can send the head again.
+      endWritten = true;
+      upstream.writeAndFlush(
+          new DefaultFullHttpRequest(
+              head.protocolVersion(),
+              head.method(),
+              head.uri(),
+              Unpooled.EMPTY_BUFFER,
+              head.headers(),
+              EmptyHttpHeaders.INSTANCE),
+          upstream.voidPromise());
+      return;
+    }
     endWritten = false;
     upstream.write(head, upstream.voidPromise());
-    if (bodiless) {
-      if (complete) {
-        endWritten = true;
-        upstream.write(LastHttpContent.EMPTY_LAST_CONTENT, upstream.voidPromise());
-      }
-    } else {
+    if (!bodiless) {
       for (HttpContent c : pending) {
         endWritten |= c instanceof LastHttpContent;
         upstream.write(c, upstream.voidPromise());

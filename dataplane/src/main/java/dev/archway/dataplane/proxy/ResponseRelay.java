@@ -42,7 +42,11 @@ final class ResponseRelay {
   private boolean upstreamKeepAlive = true;
   private boolean closeClient;
   private boolean flushScheduled;
-  private boolean headUnflushed;
+  private boolean bodyExpected = true;
+
+  /** The response's head, until its body's first piece or the end of the upstream's read. */
+  private HttpResponse heldHead;
+
   private final Runnable flush = this::flushNow;
 
   /**
@@ -127,7 +131,7 @@ final class ResponseRelay {
     }
     exchange.responseStarting();
     started = true;
-    boolean bodyExpected = !client.headRequest() && code != 204 && code != 304;
+    bodyExpected = !client.headRequest() && code != 204 && code != 304;
     boolean lengthKnown =
         response.headers().contains(HttpHeaderNames.CONTENT_LENGTH) || !bodyExpected;
     // An HTTP/1.0 client cannot read chunks: a body of unknown length ends with the connection.
@@ -153,11 +157,13 @@ final class ResponseRelay {
       exchange.finish(down.writeAndFlush(whole));
       return true;
     }
-    // Not flushed on its own: the body's first chunk or its end follows, usually from the same
-    // read, and flushes the head with it (a flush task per response would be one more task and
-    // pipeline walk per request). If the read ends first, onUpstreamReadComplete flushes it.
-    down.write(head, down.voidPromise());
-    headUnflushed = true;
+    // Held: the body's first piece or its end follows, usually from the same read. A small
+    // response's end then goes out with the head as one message (one pass down the client's
+    // pipeline; for HTTP/1.1 one buffer, for HTTP/2 no empty DATA frame), a larger body's first
+    // piece right after it, and both are flushed together (a flush task per response would be
+    // one more task and pipeline walk per request). If the read ends first, the head goes alone
+    // (onUpstreamReadComplete).
+    heldHead = head;
     return false;
   }
 
@@ -182,7 +188,8 @@ final class ResponseRelay {
     exchange.upgrade(head);
   }
 
-  private void onContent(HttpContent content) {
+  private void onContent(HttpContent received) {
+    HttpContent content = received;
     boolean last = content instanceof LastHttpContent;
     if (skippingInformational) {
       content.release();
@@ -196,15 +203,23 @@ final class ResponseRelay {
       }
       return;
     }
-    headUnflushed = false; // flushed with this content
+    if (!bodyExpected && content.content().isReadable()) {
+      // HEAD, 204 and 304 have no body (RFC 9110 9.3.2, 15.3.5, 15.4.5). An HTTP/1.1 upstream's
+      // decoder never reads one, but an HTTP/2 upstream can send DATA anyway: it goes nowhere.
+      content.release();
+      if (!last) {
+        return;
+      }
+      content = LastHttpContent.EMPTY_LAST_CONTENT;
+    }
+    HttpResponse head = heldHead;
+    heldHead = null;
     if (last) {
-      HttpContent out =
-          content instanceof HttpResponse
-              ? new DefaultLastHttpContent(
-                  content.content(), ((LastHttpContent) content).trailingHeaders())
-              : content;
-      exchange.finish(down.writeAndFlush(out));
+      exchange.finish(down.writeAndFlush(endOfResponse(head, (LastHttpContent) content)));
       return;
+    }
+    if (head != null) {
+      down.write(head, down.voidPromise());
     }
     down.write(content, down.voidPromise());
     if (down.channel().isWritable()) {
@@ -220,13 +235,30 @@ final class ResponseRelay {
     }
   }
 
+  /** The last message of the response: the body's end, with the head if that is still held. */
+  private static HttpObject endOfResponse(HttpResponse head, LastHttpContent last) {
+    if (head != null) {
+      // The content's buffer changes hands; the LastHttpContent around it is dropped.
+      return new DefaultFullHttpResponse(
+          head.protocolVersion(),
+          head.status(),
+          last.content(),
+          head.headers(),
+          last.trailingHeaders());
+    }
+    return last instanceof HttpResponse
+        ? new DefaultLastHttpContent(last.content(), last.trailingHeaders())
+        : last;
+  }
+
   /**
-   * The upstream's read ended. A head whose body did not come with it is flushed now: the body of
-   * an event stream or a long poll may be minutes away, and the client is owed the head at once.
+   * The upstream's read ended. A head whose body did not come with it goes out now: the body of an
+   * event stream or a long poll may be minutes away, and the client is owed the head at once.
    */
   void onUpstreamReadComplete() {
-    if (headUnflushed) {
-      headUnflushed = false;
+    if (heldHead != null) {
+      down.write(heldHead, down.voidPromise());
+      heldHead = null;
       flushLater();
     }
   }
