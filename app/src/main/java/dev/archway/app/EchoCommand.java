@@ -41,7 +41,23 @@ final class EchoCommand implements Callable<Integer> {
             spec.commandLine(), "--server: " + server + " (expected: NAME=HOST:PORT)");
       }
       InetSocketAddress address = Addresses.parse(server.substring(eq + 1), "--server");
-      EchoServer echo = EchoServer.start(server.substring(0, eq), address);
+      String name = server.substring(0, eq);
+      EchoServer echo;
+      try {
+        echo = EchoServer.start(name, address);
+      } catch (Exception e) { // a BindException, rethrown unchecked by Netty
+        System.err.println(
+            "error: echo "
+                + name
+                + " cannot listen on "
+                + address.getHostString()
+                + ":"
+                + address.getPort()
+                + ": "
+                + e.getMessage());
+        started.forEach(EchoServer::close);
+        return 1;
+      }
       started.add(echo);
       System.out.println(
           "echo " + echo.name() + " listening on " + address.getHostString() + ":" + echo.port());
