@@ -40,8 +40,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class ProxyHeadersBenchmark {
-  private static final String WRK = "GET /svc/0/hello HTTP/1.1\r\nHost: 127.0.0.1:20000\r\n\r\n";
-  private static final String BROWSER =
+  static final String WRK = "GET /svc/0/hello HTTP/1.1\r\nHost: 127.0.0.1:20000\r\n\r\n";
+  static final String BROWSER =
       "GET /svc/0/hello?q=1 HTTP/1.1\r\n"
           + "Host: app.example.com\r\n"
           + "User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0\r\n"
@@ -51,7 +51,7 @@ public class ProxyHeadersBenchmark {
           + "Connection: keep-alive\r\n"
           + "Cookie: session=0123456789abcdef\r\n"
           + "Upgrade-Insecure-Requests: 1\r\n\r\n";
-  private static final String NGINX =
+  static final String NGINX =
       "HTTP/1.1 200 OK\r\n"
           + "Server: nginx/1.22.1\r\n"
           + "Date: Sun, 29 Nov 2026 21:00:00 GMT\r\n"
@@ -71,7 +71,7 @@ public class ProxyHeadersBenchmark {
     response = decoded(new EmbeddedChannel(new HttpResponseDecoder()), NGINX);
   }
 
-  private static <T extends HttpMessage> T decoded(EmbeddedChannel channel, String head) {
+  static <T extends HttpMessage> T decoded(EmbeddedChannel channel, String head) {
     channel.writeInbound(Unpooled.copiedBuffer(head, StandardCharsets.ISO_8859_1));
     @SuppressWarnings("unchecked")
     T message = (T) channel.readInbound();
