@@ -131,7 +131,8 @@ class ResponseFramingIT {
   @ValueSource(strings = {"http1", "h2c"})
   void sendsAHeadBeforeABodyThatComesLaterOverHttp2(String upstream) throws Exception {
     try (H2cClient h2 = H2cClient.connect(new InetSocketAddress("127.0.0.1", port(upstream)))) {
-      H2cClient.Response head = h2.head("h", "/events?bodyDelay=60s", Duration.ofSeconds(10));
+      H2cClient.Response head =
+          h2.responseHead("h", "/events?bodyDelay=60s", Duration.ofSeconds(10));
 
       assertThat(head.status()).isEqualTo(200);
       assertThat(head.header("content-type")).isEqualTo("application/json");

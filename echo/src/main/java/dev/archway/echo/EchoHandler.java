@@ -218,12 +218,12 @@ final class EchoHandler extends SimpleChannelInboundHandler<HttpObject> {
   }
 
   private static long durationMillis(HttpRequest req, String parameter) {
-    List<String> delay = new QueryStringDecoder(req.uri()).parameters().get(parameter);
-    if (delay == null || delay.isEmpty()) {
+    List<String> values = new QueryStringDecoder(req.uri()).parameters().get(parameter);
+    if (values == null || values.isEmpty()) {
       return 0;
     }
     try {
-      return GoDuration.parseMillis(delay.get(0));
+      return GoDuration.parseMillis(values.get(0));
     } catch (IllegalArgumentException e) {
       return 0; // the conformance server ignores a delay it cannot parse
     }

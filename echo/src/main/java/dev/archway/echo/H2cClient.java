@@ -100,7 +100,7 @@ public final class H2cClient implements AutoCloseable {
    * Sends a GET on a new stream and returns as soon as the response's HEADERS arrive, with no body;
    * the stream is then reset.
    */
-  public Response head(String authority, String path, Duration timeout) throws IOException {
+  public Response responseHead(String authority, String path, Duration timeout) throws IOException {
     CompletableFuture<Response> result = new CompletableFuture<>();
     exchange(
         "GET", authority, path, Map.of(), new byte[0], timeout, result, new HeadHandler(result));
