@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,7 +67,7 @@ final class Forwarding {
             request.method().equals(HttpMethod.HEAD),
             attempts.upgrade()),
         cors,
-        isBodiless(request, http2),
+        new RequestForwarder(isBodiless(request, http2), request instanceof LastHttpContent),
         IDEMPOTENT.contains(request.method()),
         mirrors);
   }

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -188,6 +189,25 @@ final class Http1ServerCodec
           headStarted = false;
           scanState = START;
           scanned = 0;
+        }
+      }
+      joinBodiless(out, first);
+    }
+
+    /**
+     * Netty's decoder gives a request without a body as its head and then the empty last content.
+     * They go on as one {@code FullHttpRequest} around the head's own parts: one pass along the
+     * pipeline instead of two, and the exchange knows from its start that the request is complete,
+     * so that the upstream gets head and end as one message too ({@link RequestForwarder}).
+     */
+    private static void joinBodiless(List<Object> out, int first) {
+      for (int i = first; i + 1 < out.size(); i++) {
+        if (out.get(i + 1) == LastHttpContent.EMPTY_LAST_CONTENT
+            && out.get(i) instanceof HttpRequest head
+            && !(head instanceof FullHttpRequest)
+            && head.decoderResult().isSuccess()) {
+          out.set(i, BodilessRequest.of(head));
+          out.remove(i + 1);
         }
       }
     }

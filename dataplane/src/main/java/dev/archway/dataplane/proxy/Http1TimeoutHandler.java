@@ -75,16 +75,18 @@ final class Http1TimeoutHandler extends ChannelDuplexHandler {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    boolean waiting = phase == Phase.IDLE || phase == Phase.HEAD;
     if (msg instanceof HttpRequest) {
       requestComplete = false;
-      if (phase == Phase.IDLE || phase == Phase.HEAD) {
+      if (waiting && !(msg instanceof LastHttpContent)) {
         enter(Phase.BODY, bodyNanos);
       }
     }
     if (msg instanceof HttpContent) {
       if (msg instanceof LastHttpContent) {
         requestComplete = true;
-        if (phase == Phase.BODY) {
+        // A request without a body comes as one message (Http1ServerCodec): no body deadline.
+        if (phase == Phase.BODY || (waiting && msg instanceof HttpRequest)) {
           phase = Phase.RESPONSE;
         }
       } else if (phase == Phase.BODY) {

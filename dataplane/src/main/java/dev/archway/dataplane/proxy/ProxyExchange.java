@@ -56,7 +56,7 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
       RouteOptions options,
       ClientTerms client,
       HttpHeaders corsHeaders,
-      boolean bodiless,
+      RequestForwarder request,
       boolean idempotent,
       List<MirrorExchange> mirrors) {
     this.handler = handler;
@@ -68,7 +68,7 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
     this.client = client;
     this.idempotent = idempotent;
     this.mirrors = mirrors;
-    this.request = new RequestForwarder(bodiless);
+    this.request = request;
     this.response = new ResponseRelay(this, down, options, client, corsHeaders);
     this.timers = new ExchangeTimers(down.executor());
     this.retriesLeft = options.retry() == null ? 0 : options.retry().attempts();

@@ -85,9 +85,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     if (msg instanceof HttpContent content) {
-      // A FullHttpRequest (an HTTP/2 stream that ended with its headers) is passed on as plain
-      // content: the head already went into the exchange, and the upstream encoder must not see a
-      // second request head.
+      // A FullHttpRequest (an HTTP/1.1 request without a body, an HTTP/2 stream that ended with its
+      // headers) is passed on as plain content: the head already went into the exchange, and the
+      // upstream encoder must not see a second request head.
       HttpContent body = msg instanceof HttpRequest ? contentOnly(content) : content;
       if (current == null || current.requestComplete()) {
         body.release();
@@ -100,9 +100,15 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
   }
 
   private static HttpContent contentOnly(HttpContent full) {
-    return full instanceof LastHttpContent last
-        ? new DefaultLastHttpContent(last.content(), last.trailingHeaders())
-        : new DefaultHttpContent(full.content());
+    if (full instanceof LastHttpContent last) {
+      if (!last.content().isReadable() && last.trailingHeaders().isEmpty()) {
+        // A request without a body (most requests): nothing to carry but its end.
+        last.release();
+        return LastHttpContent.EMPTY_LAST_CONTENT;
+      }
+      return new DefaultLastHttpContent(last.content(), last.trailingHeaders());
+    }
+    return new DefaultHttpContent(full.content());
   }
 
   private void startExchange(HttpRequest request) {

@@ -1,9 +1,6 @@
 package dev.archway.dataplane.proxy;
 
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -21,15 +18,21 @@ import java.util.List;
  */
 final class RequestForwarder {
   private final boolean bodiless;
+  private final boolean endsWithHead;
   private final List<HttpContent> pending = new ArrayList<>(2);
   private boolean complete;
   private boolean endWritten;
 
   /**
    * @param bodiless whether the request has no body
+   * @param endsWithHead whether the client's request came as one message with its end (an HTTP/1.1
+   *     request without a body, an HTTP/2 stream that ended with its HEADERS): the first try then
+   *     sends head and end as one message too, although the end reaches {@link #onContent} only
+   *     after the try started
    */
-  RequestForwarder(boolean bodiless) {
+  RequestForwarder(boolean bodiless, boolean endsWithHead) {
     this.bodiless = bodiless;
+    this.endsWithHead = bodiless && endsWithHead;
   }
 
   /** Whether the request's last content has arrived. */
@@ -53,20 +56,12 @@ final class RequestForwarder {
 
   /** Sends {@code head} and whatever of the request is there on a new try's channel. */
   void send(Channel upstream, HttpRequest head) {
-    if (bodiless && complete) {
+    if (bodiless && (complete || endsWithHead)) {
       // Head and end as one message: one pass down the upstream's pipeline, and for HTTP/2 a
       // HEADERS frame that ends the stream instead of an empty DATA frame after it. A wrapper
       // around the head's own parts, so that a retry can send the head again.
       endWritten = true;
-      upstream.writeAndFlush(
-          new DefaultFullHttpRequest(
-              head.protocolVersion(),
-              head.method(),
-              head.uri(),
-              Unpooled.EMPTY_BUFFER,
-              head.headers(),
-              EmptyHttpHeaders.INSTANCE),
-          upstream.voidPromise());
+      upstream.writeAndFlush(BodilessRequest.of(head), upstream.voidPromise());
       return;
     }
     endWritten = false;

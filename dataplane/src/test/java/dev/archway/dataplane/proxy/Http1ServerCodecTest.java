@@ -1,0 +1,92 @@
+package dev.archway.dataplane.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** What the listener's HTTP/1.1 codec passes on for the requests it reads. */
+class Http1ServerCodecTest {
+  private final EmbeddedChannel channel =
+      new EmbeddedChannel(new Http1ServerCodec(EdgeLimits.defaults()));
+
+  @AfterEach
+  void tearDown() {
+    channel.finishAndReleaseAll();
+  }
+
+  private void receive(String text) {
+    channel.writeInbound(Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII));
+  }
+
+  @Test
+  void aRequestWithoutABodyIsOneMessage() {
+    receive("GET /a?b=c HTTP/1.1\r\nHost: example.com\r\nX-Test: 1\r\n\r\n");
+
+    Object msg = channel.readInbound();
+    assertThat(msg).isInstanceOf(FullHttpRequest.class);
+    FullHttpRequest request = (FullHttpRequest) msg;
+    assertThat(request.decoderResult().isSuccess()).isTrue();
+    assertThat(request.uri()).isEqualTo("/a?b=c");
+    assertThat(request.headers().get(HttpHeaderNames.HOST)).isEqualTo("example.com");
+    assertThat(request.headers().get("X-Test")).isEqualTo("1");
+    assertThat(request.content().isReadable()).isFalse();
+    assertThat(request.trailingHeaders().isEmpty()).isTrue();
+    assertThat((Object) channel.readInbound()).isNull();
+  }
+
+  @Test
+  void pipelinedRequestsWithoutBodiesAreOneMessageEach() {
+    receive(
+        "GET /1 HTTP/1.1\r\nHost: h\r\n\r\n"
+            + "DELETE /2 HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n"
+            + "HEAD /3 HTTP/1.1\r\nHost: h\r\n\r\n");
+
+    for (String uri : new String[] {"/1", "/2", "/3"}) {
+      Object msg = channel.readInbound();
+      assertThat(msg).isInstanceOf(FullHttpRequest.class);
+      assertThat(((HttpRequest) msg).uri()).isEqualTo(uri);
+    }
+    assertThat((Object) channel.readInbound()).isNull();
+  }
+
+  @Test
+  void aRequestWithABodyKeepsItsHeadApart() {
+    receive("POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc");
+
+    Object head = channel.readInbound();
+    assertThat(head).isInstanceOf(HttpRequest.class).isNotInstanceOf(HttpContent.class);
+    HttpContent body = channel.readInbound();
+    assertThat(body).isInstanceOf(LastHttpContent.class);
+    assertThat(body.content().toString(StandardCharsets.US_ASCII)).isEqualTo("abc");
+    body.release();
+    assertThat((Object) channel.readInbound()).isNull();
+  }
+
+  @Test
+  void aChunkedRequestKeepsItsHeadApartEvenWhenEmpty() {
+    receive("POST /p HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+
+    Object head = channel.readInbound();
+    assertThat(head).isInstanceOf(HttpRequest.class).isNotInstanceOf(HttpContent.class);
+    Object end = channel.readInbound();
+    assertThat(end).isInstanceOf(LastHttpContent.class).isNotInstanceOf(HttpRequest.class);
+  }
+
+  @Test
+  void aMalformedRequestIsStillReportedAsFailed() {
+    receive("GET / HTTP/1.1\r\nHost: h\r\nHost: h\r\n\r\n");
+
+    HttpRequest request = channel.readInbound();
+    assertThat(request.decoderResult().isFailure()).isTrue();
+    assertThat(Http1ServerCodec.statusFor(request.decoderResult())).isEqualTo(400);
+  }
+}
