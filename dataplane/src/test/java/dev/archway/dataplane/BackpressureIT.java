@@ -139,6 +139,49 @@ class BackpressureIT {
     }
   }
 
+  /**
+   * The connection a client asked to close is closed only once the response's last bytes are out:
+   * the client reads slowly, so the proxy still holds bytes for it when the upstream's last piece
+   * arrives and the exchange ends.
+   */
+  @Test
+  void aConnectionToCloseClosesOnlyAfterTheWholeResponse() throws Exception {
+    long size = 8L << 20;
+    CompletableFuture<Void> server =
+        CompletableFuture.runAsync(
+            () -> {
+              try (Socket s = upstream.accept()) {
+                readHead(s.getInputStream());
+                OutputStream out = s.getOutputStream();
+                out.write(head("HTTP/1.1 200 OK", size));
+                for (long sent = 0; sent < size; sent += BLOCK.length) {
+                  out.write(BLOCK, 0, (int) Math.min(BLOCK.length, size - sent));
+                }
+                out.flush();
+              } catch (IOException e) {
+                throw new IllegalStateException(e);
+              }
+            },
+            PEERS);
+    try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      client
+          .getOutputStream()
+          .write(
+              "GET /close HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"
+                  .getBytes(StandardCharsets.US_ASCII));
+      InputStream in = client.getInputStream();
+      assertThat(readHead(in)).startsWith("HTTP/1.1 200").containsIgnoringCase("connection: close");
+      byte[] buffer = new byte[16 * 1024];
+      long read = 0;
+      for (int r; (r = in.read(buffer)) >= 0; ) {
+        read += r;
+        Thread.sleep(1);
+      }
+      assertThat(read).isEqualTo(size);
+      server.get(30, TimeUnit.SECONDS);
+    }
+  }
+
   /** Waits until {@code progress} has started and then not moved for a second. */
   private static void awaitStalled(AtomicLong progress) {
     long[] last = {-1};

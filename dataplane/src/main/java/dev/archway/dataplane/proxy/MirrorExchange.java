@@ -50,7 +50,7 @@ final class MirrorExchange implements UpstreamHandler.Listener {
       return;
     }
     upstream = channel;
-    upstream.pipeline().get(UpstreamHandler.class).listener(this);
+    UpstreamHandler.of(upstream).listener(this);
     upstream.write(request, upstream.voidPromise());
     pending.forEach(c -> upstream.write(c, upstream.voidPromise()));
     pending.clear();
@@ -91,7 +91,7 @@ final class MirrorExchange implements UpstreamHandler.Listener {
     pending.forEach(ReferenceCountUtil::release);
     pending.clear();
     if (upstream != null) {
-      upstream.pipeline().get(UpstreamHandler.class).listener(null);
+      UpstreamHandler.of(upstream).listener(null);
       upstream.close();
       upstream = null;
     }
@@ -107,7 +107,7 @@ final class MirrorExchange implements UpstreamHandler.Listener {
     boolean last = message instanceof LastHttpContent;
     ReferenceCountUtil.release(message);
     if (last && upstream != null) {
-      upstream.pipeline().get(UpstreamHandler.class).listener(null);
+      UpstreamHandler.of(upstream).listener(null);
       if (requestComplete && !abandoned) {
         pool.release(upstream, key);
       } else {

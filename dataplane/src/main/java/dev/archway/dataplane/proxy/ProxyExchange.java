@@ -85,7 +85,12 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
     timers.startTry(options.backendTimeoutMillis(), () -> tryTimedOut(thisTry));
     Future<Channel> acquired = upstream.acquire(attempt, fresh);
     UpstreamPool.Key tryKey = upstream.key();
-    acquired.addListener(f -> connected(f, thisTry, tryKey));
+    if (acquired.isDone()) {
+      // A pooled connection, at hand: no listener to make and call (the common case).
+      connected(acquired, thisTry, tryKey);
+    } else {
+      acquired.addListener(f -> connected(f, thisTry, tryKey));
+    }
   }
 
   private void connected(Future<? super Channel> future, int thisTry, UpstreamPool.Key tryKey) {
@@ -102,7 +107,10 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
     }
     Channel channel = (Channel) future.getNow();
     upstream.attach(channel, this);
-    channel.config().setAutoRead(down.channel().isWritable());
+    boolean read = down.channel().isWritable();
+    if (channel.config().isAutoRead() != read) {
+      channel.config().setAutoRead(read); // an atomic swap even when unchanged
+    }
     request.send(channel, attempt.request());
     handler.updateRead();
   }
@@ -184,11 +192,14 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
     handler.upgraded(head, upstream.handOver());
   }
 
-  void finish(ChannelFuture lastWrite) {
+  /** Writes the response's last message to the client and ends the exchange. */
+  void finish(HttpObject last) {
+    boolean close = response.closeClient() || !request.complete();
+    ChannelFuture written = handler.writeLast(last, close);
     done = true;
     timers.cancelAll();
     upstream.detach(reusable());
-    handler.exchangeDone(lastWrite, response.closeClient() || !request.complete());
+    handler.exchangeDone(written, close);
   }
 
   /**
@@ -313,7 +324,10 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
   public void onDownstreamWritabilityChanged() {
     Channel channel = upstream.channel();
     if (channel != null && !done) {
-      channel.config().setAutoRead(down.channel().isWritable());
+      boolean read = down.channel().isWritable();
+      if (channel.config().isAutoRead() != read) {
+        channel.config().setAutoRead(read); // an atomic swap even when unchanged
+      }
     }
   }
 

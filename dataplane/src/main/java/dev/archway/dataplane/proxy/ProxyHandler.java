@@ -214,15 +214,37 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     return draining;
   }
 
+  /**
+   * Writes the last message of a forwarded exchange's response. Its future is a real one only when
+   * the connection closes after it (a listener then closes it): a kept-alive connection needs none,
+   * and a promise per response is one more object to make and complete.
+   */
+  ChannelFuture writeLast(Object last, boolean close) {
+    return closesAfter(close)
+        ? ctx.writeAndFlush(last)
+        : ctx.writeAndFlush(last, ctx.voidPromise());
+  }
+
+  /**
+   * Whether the connection closes once the current exchange is over. HTTP/2: the stream is over
+   * once its one exchange is; closing resets it if the client is still sending.
+   */
+  private boolean closesAfter(boolean close) {
+    return close || draining || http2 || !ctx.channel().isActive();
+  }
+
   /** Called by the exchange once its response is written and its request fully read. */
   void exchangeDone(ChannelFuture lastWrite, boolean close) {
     current = null;
-    if (close || draining || http2 || !ctx.channel().isActive()) {
-      // HTTP/2: the stream is over once its one exchange is; closing resets it if the client is
-      // still sending.
+    if (closesAfter(close)) {
       closing = true;
       releaseQueued();
-      lastWrite.addListener(ChannelFutureListener.CLOSE);
+      if (lastWrite.isVoid()) {
+        // The connection went away while the last write was made (writeLast decided before).
+        ctx.close();
+      } else {
+        lastWrite.addListener(ChannelFutureListener.CLOSE);
+      }
       return;
     }
     while (!queued.isEmpty() && (current == null || !current.requestComplete())) {

@@ -154,7 +154,7 @@ final class ResponseRelay {
               head.headers(),
               full.trailingHeaders());
       full.release();
-      exchange.finish(down.writeAndFlush(whole));
+      exchange.finish(whole);
       return true;
     }
     // Held: the body's first piece or its end follows, usually from the same read. A small
@@ -215,7 +215,7 @@ final class ResponseRelay {
     HttpResponse head = heldHead;
     heldHead = null;
     if (last) {
-      exchange.finish(down.writeAndFlush(endOfResponse(head, (LastHttpContent) content)));
+      exchange.finish(endOfResponse(head, (LastHttpContent) content));
       return;
     }
     if (head != null) {

@@ -1,5 +1,6 @@
 package dev.archway.dataplane.proxy;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpObject;
@@ -31,6 +32,16 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
   UpstreamHandler(UpstreamPool pool) {
     this.pool = pool;
+  }
+
+  /**
+   * The handler of an HTTP/1.1 upstream connection or an HTTP/2 upstream stream, or null. It ends
+   * the pipeline, so it is found without walking it (three lookups a request).
+   */
+  static UpstreamHandler of(Channel channel) {
+    return channel.pipeline().last() instanceof UpstreamHandler handler
+        ? handler
+        : channel.pipeline().get(UpstreamHandler.class);
   }
 
   /** Set for pooled HTTP/1.1 connections, so that a close while idle evicts them. */

@@ -43,7 +43,7 @@ final class UpstreamLease {
   /** The try's channel came: its responses go to {@code listener} from now on. */
   void attach(Channel arrived, UpstreamHandler.Listener listener) {
     channel = arrived;
-    UpstreamHandler handler = channel.pipeline().get(UpstreamHandler.class);
+    UpstreamHandler handler = UpstreamHandler.of(channel);
     handler.listener(listener);
     reused = handler.reused();
   }
@@ -67,7 +67,7 @@ final class UpstreamLease {
   Channel handOver() {
     Channel out = channel;
     channel = null;
-    out.pipeline().get(UpstreamHandler.class).listener(null);
+    UpstreamHandler.of(out).listener(null);
     return out;
   }
 
@@ -76,7 +76,7 @@ final class UpstreamLease {
     if (channel == null) {
       return;
     }
-    UpstreamHandler h = channel.pipeline().get(UpstreamHandler.class);
+    UpstreamHandler h = UpstreamHandler.of(channel);
     if (h != null) {
       h.listener(null);
       h.reused(false);

@@ -91,7 +91,7 @@ final class UpstreamPool {
     while (channels != null && !channels.isEmpty()) {
       Channel channel = channels.pollLast();
       if (channel.isActive()) {
-        channel.pipeline().get(UpstreamHandler.class).reused(true);
+        UpstreamHandler.of(channel).reused(true);
         return loop.newSucceededFuture(channel);
       }
     }
