@@ -69,19 +69,7 @@ class BackpressureIT {
   @Test
   void aClientThatStopsReadingPausesTheUpstream() throws Exception {
     AtomicLong written = new AtomicLong();
-    CompletableFuture<Void> server =
-        CompletableFuture.runAsync(
-            () -> {
-              try (Socket s = upstream.accept()) {
-                readHead(s.getInputStream());
-                OutputStream out = s.getOutputStream();
-                out.write(head("HTTP/1.1 200 OK", TOTAL));
-                writeBody(out, written);
-              } catch (IOException e) {
-                throw new IllegalStateException(e);
-              }
-            },
-            PEERS);
+    CompletableFuture<Void> server = respondOnce(TOTAL, written);
     try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
       client.getOutputStream().write(head("GET /big HTTP/1.1", -1));
 
@@ -122,7 +110,7 @@ class BackpressureIT {
                 try {
                   OutputStream out = client.getOutputStream();
                   out.write(head("POST /up HTTP/1.1", TOTAL));
-                  writeBody(out, sent);
+                  writeBody(out, sent, TOTAL);
                 } catch (IOException e) {
                   throw new IllegalStateException(e);
                 }
@@ -147,22 +135,7 @@ class BackpressureIT {
   @Test
   void aConnectionToCloseClosesOnlyAfterTheWholeResponse() throws Exception {
     long size = 8L << 20;
-    CompletableFuture<Void> server =
-        CompletableFuture.runAsync(
-            () -> {
-              try (Socket s = upstream.accept()) {
-                readHead(s.getInputStream());
-                OutputStream out = s.getOutputStream();
-                out.write(head("HTTP/1.1 200 OK", size));
-                for (long sent = 0; sent < size; sent += BLOCK.length) {
-                  out.write(BLOCK, 0, (int) Math.min(BLOCK.length, size - sent));
-                }
-                out.flush();
-              } catch (IOException e) {
-                throw new IllegalStateException(e);
-              }
-            },
-            PEERS);
+    CompletableFuture<Void> server = respondOnce(size, new AtomicLong());
     try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
       client
           .getOutputStream()
@@ -207,9 +180,26 @@ class BackpressureIT {
     return (firstLine + "\r\n" + host + length + "\r\n").getBytes(StandardCharsets.US_ASCII);
   }
 
-  private static void writeBody(OutputStream out, AtomicLong written) throws IOException {
-    while (written.get() < TOTAL) {
-      int n = (int) Math.min(BLOCK.length, TOTAL - written.get());
+  /** The upstream's side: takes one request and answers with a body of {@code size} bytes. */
+  private static CompletableFuture<Void> respondOnce(long size, AtomicLong written) {
+    return CompletableFuture.runAsync(
+        () -> {
+          try (Socket s = upstream.accept()) {
+            readHead(s.getInputStream());
+            OutputStream out = s.getOutputStream();
+            out.write(head("HTTP/1.1 200 OK", size));
+            writeBody(out, written, size);
+          } catch (IOException e) {
+            throw new IllegalStateException(e);
+          }
+        },
+        PEERS);
+  }
+
+  private static void writeBody(OutputStream out, AtomicLong written, long total)
+      throws IOException {
+    while (written.get() < total) {
+      int n = (int) Math.min(BLOCK.length, total - written.get());
       out.write(BLOCK, 0, n);
       written.addAndGet(n);
     }
