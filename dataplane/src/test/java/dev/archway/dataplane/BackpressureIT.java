@@ -137,6 +137,7 @@ class BackpressureIT {
     long size = 8L << 20;
     CompletableFuture<Void> server = respondOnce(size, new AtomicLong());
     try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      client.setSoTimeout(30_000); // a connection left open fails the test instead of hanging it
       client
           .getOutputStream()
           .write(

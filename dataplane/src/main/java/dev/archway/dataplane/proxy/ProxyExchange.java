@@ -107,10 +107,7 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
     }
     Channel channel = (Channel) future.getNow();
     upstream.attach(channel, this);
-    boolean read = down.channel().isWritable();
-    if (channel.config().isAutoRead() != read) {
-      channel.config().setAutoRead(read); // an atomic swap even when unchanged
-    }
+    AutoRead.set(channel, down.channel().isWritable());
     request.send(channel, attempt.request());
     handler.updateRead();
   }
@@ -324,10 +321,7 @@ final class ProxyExchange implements Exchange, UpstreamHandler.Listener {
   public void onDownstreamWritabilityChanged() {
     Channel channel = upstream.channel();
     if (channel != null && !done) {
-      boolean read = down.channel().isWritable();
-      if (channel.config().isAutoRead() != read) {
-        channel.config().setAutoRead(read); // an atomic swap even when unchanged
-      }
+      AutoRead.set(channel, down.channel().isWritable());
     }
   }
 

@@ -306,9 +306,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             && (current == null
                 || current.wantsRequestData()
                 || (!http2 && current.requestComplete()));
-    if (ctx.channel().config().isAutoRead() != want) {
-      ctx.channel().config().setAutoRead(want);
-    }
+    AutoRead.set(ctx.channel(), want);
   }
 
   @Override

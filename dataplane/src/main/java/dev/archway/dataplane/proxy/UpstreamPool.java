@@ -161,7 +161,7 @@ final class UpstreamPool {
       channel.close();
       return;
     }
-    channel.config().setAutoRead(true); // notice a close by the server while idle
+    AutoRead.set(channel, true); // notice a close by the server while idle
     channels.addLast(channel);
   }
 
