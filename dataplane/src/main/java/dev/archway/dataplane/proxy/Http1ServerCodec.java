@@ -38,12 +38,14 @@ import java.util.Locale;
  * a failed {@link DecoderResult} (see {@link #statusFor}); everything after it on the connection is
  * discarded, so nothing smuggled behind it is ever parsed.
  *
- * <p>When the first byte of a request head arrives, a {@link #HEAD_STARTED} event goes down the
- * pipeline, so that {@link Http1TimeoutHandler} can start the headers deadline.
+ * <p>When a read brings part of a request head but not its end, a {@link #HEAD_STARTED} event goes
+ * down the pipeline, so that {@link Http1TimeoutHandler} can start the headers deadline.
  */
 final class Http1ServerCodec
     extends CombinedChannelDuplexHandler<Http1ServerCodec.Decoder, Http1ServerCodec.Encoder> {
-  /** Fired when the first byte of a request head arrives. */
+  /**
+   * Fired when a read ended inside a request head (not before its first byte, nor after it all).
+   */
   static final Object HEAD_STARTED = new Object();
 
   /** More pipelined requests than this, unanswered, close the connection. */
@@ -133,10 +135,6 @@ final class Http1ServerCodec
         return;
       }
       if (inHead && buffer.isReadable()) {
-        if (!headStarted) {
-          headStarted = true;
-          ctx.fireUserEventTriggered(HEAD_STARTED);
-        }
         if (scanState != END) {
           int from = buffer.readerIndex() + scanned;
           if (from < buffer.writerIndex()) {
@@ -192,6 +190,12 @@ final class Http1ServerCodec
         }
       }
       joinBodiless(out, first);
+      if (inHead && !headStarted && scanState != START) {
+        // Part of a head came and its end did not: its deadline starts. A head that came whole in
+        // one read (nearly all of them) needs none, and costs no event and no clock read.
+        headStarted = true;
+        ctx.fireUserEventTriggered(HEAD_STARTED);
+      }
     }
 
     /**

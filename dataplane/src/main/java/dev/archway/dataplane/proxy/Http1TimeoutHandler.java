@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  *   <li>idle: no request open, no byte of a new one ({@link EdgeLimits#idleTimeout()});
- *   <li>head: from the first byte of a request until its headers are complete, so a client that
- *       trickles headers (slowloris) cannot hold the connection ({@link
+ *   <li>head: from the read that brings part of a request head but not its end until the head is
+ *       complete, so a client that trickles headers (slowloris) cannot hold the connection ({@link
  *       EdgeLimits#requestHeadersTimeout()});
  *   <li>body: the request body stalls while the proxy wants to read it ({@link
  *       EdgeLimits#requestBodyIdleTimeout()}); not counted while reading is paused for

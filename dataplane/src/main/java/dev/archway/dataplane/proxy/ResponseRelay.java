@@ -144,17 +144,10 @@ final class ResponseRelay {
             response, attempt.filters(), !closeClient, client.chunkedAllowed(), bodyExpected);
     addCors(head);
     if (response instanceof FullHttpResponse full) {
-      // A response that ended with its headers (gRPC trailers-only): it must stay one message, so
-      // that HTTP/2 sends one HEADERS frame with END_STREAM.
-      FullHttpResponse whole =
-          new DefaultFullHttpResponse(
-              head.protocolVersion(),
-              head.status(),
-              full.content().retain(),
-              head.headers(),
-              full.trailingHeaders());
-      full.release();
-      exchange.finish(whole);
+      // A response that ended in the read of its head (Http1ClientCodec), or with its headers (an
+      // HTTP/2 upstream; gRPC trailers-only must stay one message, so that HTTP/2 sends one
+      // HEADERS frame with END_STREAM). The content changes hands; the rest of `full` is dropped.
+      exchange.finish(endOfResponse(head, full));
       return true;
     }
     // Held: the body's first piece or its end follows, usually from the same read. A small

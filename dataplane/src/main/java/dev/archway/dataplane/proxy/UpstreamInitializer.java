@@ -2,7 +2,6 @@ package dev.archway.dataplane.proxy;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
@@ -71,11 +70,11 @@ final class UpstreamInitializer extends ChannelInitializer<Channel> {
   }
 
   /**
-   * Netty's HTTP/1.1 client codec with its defaults but for the body pieces ({@link
-   * SocketBuffers}).
+   * The HTTP/1.1 client codec ({@link Http1ClientCodec}) with Netty's decoder defaults but for the
+   * body pieces ({@link SocketBuffers}).
    */
-  static HttpClientCodec http1Codec() {
-    return new HttpClientCodec(
-        new HttpDecoderConfig().setMaxChunkSize(SocketBuffers.MAX_BODY_PIECE), false, false);
+  static Http1ClientCodec http1Codec() {
+    return new Http1ClientCodec(
+        new HttpDecoderConfig().setMaxChunkSize(SocketBuffers.MAX_BODY_PIECE));
   }
 }

@@ -4,7 +4,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultHttpResponse;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -82,7 +81,7 @@ final class WebSocketUpgrade {
     ChannelPipeline up = upstream.pipeline();
     up.replace(UpstreamHandler.class, "tunnel", new TunnelHandler(client));
     removeIfPresent(up, IdleStateHandler.class);
-    removeIfPresent(up, HttpClientCodec.class);
+    removeIfPresent(up, Http1ClientCodec.class);
     ChannelPipeline downPipeline = client.pipeline();
     downPipeline.replace(down.name(), "tunnel", new TunnelHandler(upstream));
     removeIfPresent(downPipeline, HttpServerExpectContinueHandler.class);

@@ -3,20 +3,34 @@ package dev.archway.dataplane.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** What the listener's HTTP/1.1 codec passes on for the requests it reads. */
 class Http1ServerCodecTest {
+  private final List<Object> events = new ArrayList<>();
   private final EmbeddedChannel channel =
-      new EmbeddedChannel(new Http1ServerCodec(EdgeLimits.defaults()));
+      new EmbeddedChannel(
+          new Http1ServerCodec(EdgeLimits.defaults()),
+          new ChannelInboundHandlerAdapter() {
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+              events.add(evt);
+              ctx.fireUserEventTriggered(evt);
+            }
+          });
 
   @AfterEach
   void tearDown() {
@@ -88,5 +102,51 @@ class Http1ServerCodecTest {
     HttpRequest request = channel.readInbound();
     assertThat(request.decoderResult().isFailure()).isTrue();
     assertThat(Http1ServerCodec.statusFor(request.decoderResult())).isEqualTo(400);
+  }
+
+  @Test
+  void aHeadThatComesWholeStartsNoHeadDeadline() {
+    receive("GET /a HTTP/1.1\r\nHost: h\r\n\r\n");
+
+    assertThat((Object) channel.readInbound()).isInstanceOf(FullHttpRequest.class);
+    assertThat(events).doesNotContain(Http1ServerCodec.HEAD_STARTED);
+  }
+
+  @Test
+  void aHeadThatComesInPiecesStartsTheHeadDeadlineOnce() {
+    receive("\r\n"); // blank lines before a request are no head yet (RFC 9112 §2.2)
+    assertThat(events).isEmpty();
+
+    receive("GET /a HTTP/1.1\r\nHo");
+    assertThat(events).containsExactly(Http1ServerCodec.HEAD_STARTED);
+
+    receive("st: h\r\n");
+    receive("\r\n");
+    assertThat((Object) channel.readInbound()).isInstanceOf(FullHttpRequest.class);
+    assertThat(events).containsExactly(Http1ServerCodec.HEAD_STARTED);
+
+    receive("GET /b HTTP/1.1\r\n");
+    assertThat(events)
+        .as("the next request's head starts its own deadline")
+        .containsExactly(Http1ServerCodec.HEAD_STARTED, Http1ServerCodec.HEAD_STARTED);
+  }
+
+  @Test
+  void aPipelinedHeadCutByTheReadStartsTheHeadDeadline() {
+    receive("GET /1 HTTP/1.1\r\nHost: h\r\n\r\nGET /2 HTTP/1.1\r\nHo");
+
+    assertThat(((HttpRequest) channel.readInbound()).uri()).isEqualTo("/1");
+    assertThat(events).containsExactly(Http1ServerCodec.HEAD_STARTED);
+  }
+
+  @Test
+  void aBodyThatComesInPiecesIsNoHead() {
+    receive("POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: 6\r\n\r\nab");
+    receive("cd");
+
+    assertThat(events).isEmpty();
+    ReferenceCountUtil.release(channel.readInbound());
+    ReferenceCountUtil.release(channel.readInbound());
+    ReferenceCountUtil.release(channel.readInbound());
   }
 }

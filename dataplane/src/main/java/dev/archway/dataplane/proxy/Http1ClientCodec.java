@@ -1,0 +1,113 @@
+package dev.archway.dataplane.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.CombinedChannelDuplexHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpRequestEncoder;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseDecoder;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.util.ArrayDeque;
+import java.util.List;
+
+/**
+ * The HTTP/1.1 codec of an upstream connection: Netty's response decoder and request encoder,
+ * paired the way Netty's {@code HttpClientCodec} pairs them (each response knows its request's
+ * method, so that the answer to HEAD is read without a body), and a response that ends in the read
+ * that brought its head goes on as one {@code FullHttpResponse}.
+ *
+ * <p>Netty's decoder gives such a response as its head and then its end, two passes along the
+ * upstream pipeline and two calls into the exchange. As one message it takes one, and the relay
+ * writes it to the client as one message as it did before (docs/benchmarks.md, <i>A response as one
+ * message, from the upstream on</i>). A body longer than the read, a chunked body that does not end
+ * in it, and interim (1xx) answers still come as head and pieces.
+ *
+ * <p>{@code HttpClientCodec} is final, and its decoder cannot be reached: this is the same pairing
+ * around the same Netty parts, less what Archway does not use (CONNECT to the upstream, counting
+ * missing responses).
+ */
+final class Http1ClientCodec
+    extends CombinedChannelDuplexHandler<Http1ClientCodec.Decoder, Http1ClientCodec.Encoder> {
+  /** The methods of the requests sent and not yet answered, oldest first. */
+  private final ArrayDeque<HttpMethod> methods = new ArrayDeque<>(2);
+
+  Http1ClientCodec(HttpDecoderConfig config) {
+    init(new Decoder(config), new Encoder());
+  }
+
+  final class Encoder extends HttpRequestEncoder {
+    @Override
+    protected void encode(ChannelHandlerContext ctx, Object msg, List<Object> out)
+        throws Exception {
+      if (msg instanceof HttpRequest request) {
+        methods.add(request.method());
+      }
+      super.encode(ctx, msg, out);
+    }
+  }
+
+  final class Decoder extends HttpResponseDecoder {
+    Decoder(HttpDecoderConfig config) {
+      super(config);
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out)
+        throws Exception {
+      int first = out.size();
+      super.decode(ctx, buffer, out);
+      if (out.size() == first + 1 && joinable(out.get(first))) {
+        // Netty's decoder stops after a head that a body follows (and after a chunk size); what of
+        // the body is here is read now, rather than after the head has gone down the pipeline.
+        int left = buffer.readableBytes();
+        while (out.size() == first + 1 && left > 0) {
+          super.decode(ctx, buffer, out);
+          if (buffer.readableBytes() == left) {
+            break; // no progress: the rest of the body is in a later read
+          }
+          left = buffer.readableBytes();
+        }
+      }
+      if (out.size() == first + 2
+          && joinable(out.get(first))
+          && out.get(first + 1) instanceof LastHttpContent end
+          && !(end instanceof HttpMessage)
+          && end.decoderResult().isSuccess()) {
+        HttpResponse head = (HttpResponse) out.get(first);
+        out.set(
+            first,
+            new DefaultFullHttpResponse(
+                head.protocolVersion(),
+                head.status(),
+                end.content(), // changes hands; the LastHttpContent around it is dropped
+                head.headers(),
+                end.trailingHeaders()));
+        out.remove(first + 1);
+      }
+    }
+
+    /** A final response's head, decoded without fault: its end may join it. */
+    private static boolean joinable(Object msg) {
+      return msg instanceof HttpResponse head
+          && !(head instanceof HttpContent)
+          && head.decoderResult().isSuccess()
+          && head.status().codeClass() != HttpStatusClass.INFORMATIONAL;
+    }
+
+    @Override
+    protected boolean isContentAlwaysEmpty(HttpMessage msg) {
+      if (((HttpResponse) msg).status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+        return super.isContentAlwaysEmpty(msg); // an interim answer: the request's answer follows
+      }
+      // RFC 9110 §9.3.2: the answer to HEAD has no body, whatever its headers say.
+      return HttpMethod.HEAD.equals(methods.poll()) || super.isContentAlwaysEmpty(msg);
+    }
+  }
+}
