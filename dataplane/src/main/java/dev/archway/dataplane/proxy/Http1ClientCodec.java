@@ -3,7 +3,6 @@ package dev.archway.dataplane.proxy;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.CombinedChannelDuplexHandler;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpMessage;
@@ -63,32 +62,24 @@ final class Http1ClientCodec
         throws Exception {
       int first = out.size();
       super.decode(ctx, buffer, out);
-      if (out.size() == first + 1 && joinable(out.get(first))) {
-        // Netty's decoder stops after a head that a body follows (and after a chunk size); what of
-        // the body is here is read now, rather than after the head has gone down the pipeline.
-        int left = buffer.readableBytes();
-        while (out.size() == first + 1 && left > 0) {
-          super.decode(ctx, buffer, out);
-          if (buffer.readableBytes() == left) {
-            break; // no progress: the rest of the body is in a later read
-          }
-          left = buffer.readableBytes();
+      if (out.size() == first || !joinable(out.get(first))) {
+        return;
+      }
+      // Netty's decoder stops after a head that a body follows (and after a chunk size); what of
+      // the body is here is read now, rather than after the head has gone down the pipeline.
+      int left = buffer.readableBytes();
+      while (out.size() == first + 1 && left > 0) {
+        super.decode(ctx, buffer, out);
+        if (buffer.readableBytes() == left) {
+          break; // no progress: the rest of the body is in a later read
         }
+        left = buffer.readableBytes();
       }
       if (out.size() == first + 2
-          && joinable(out.get(first))
           && out.get(first + 1) instanceof LastHttpContent end
           && !(end instanceof HttpMessage)
           && end.decoderResult().isSuccess()) {
-        HttpResponse head = (HttpResponse) out.get(first);
-        out.set(
-            first,
-            new DefaultFullHttpResponse(
-                head.protocolVersion(),
-                head.status(),
-                end.content(), // changes hands; the LastHttpContent around it is dropped
-                head.headers(),
-                end.trailingHeaders()));
+        out.set(first, WholeResponse.of((HttpResponse) out.get(first), end));
         out.remove(first + 1);
       }
     }

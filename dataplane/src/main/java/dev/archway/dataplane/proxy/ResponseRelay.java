@@ -2,7 +2,6 @@ package dev.archway.dataplane.proxy;
 
 import dev.archway.dataplane.routing.RouteOptions;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -231,13 +230,7 @@ final class ResponseRelay {
   /** The last message of the response: the body's end, with the head if that is still held. */
   private static HttpObject endOfResponse(HttpResponse head, LastHttpContent last) {
     if (head != null) {
-      // The content's buffer changes hands; the LastHttpContent around it is dropped.
-      return new DefaultFullHttpResponse(
-          head.protocolVersion(),
-          head.status(),
-          last.content(),
-          head.headers(),
-          last.trailingHeaders());
+      return WholeResponse.of(head, last);
     }
     return last instanceof HttpResponse
         ? new DefaultLastHttpContent(last.content(), last.trailingHeaders())
