@@ -217,7 +217,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
   /**
    * Writes the last message of a forwarded exchange's response. Its future is a real one only when
    * the connection closes after it (a listener then closes it): a kept-alive connection needs none,
-   * and a promise per response is one more object to make and complete.
+   * and a promise per response is one more object to make and complete. Nor does an HTTP/2 stream
+   * whose request has ended: the frame codec closes a stream once both sides have sent their end,
+   * and the stream's channel with it, after the end is written (as the listener would).
    */
   ChannelFuture writeLast(Object last, boolean close) {
     return closesAfter(close)
@@ -226,11 +228,12 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * Whether the connection closes once the current exchange is over. HTTP/2: the stream is over
-   * once its one exchange is; closing resets it if the client is still sending.
+   * Whether the connection closes once the current exchange is over. An HTTP/2 stream is over once
+   * its one exchange is: when its request has not ended, {@code close} is set and closing resets
+   * it; when it has, the codec closes it (see {@link #writeLast}).
    */
   private boolean closesAfter(boolean close) {
-    return close || draining || http2 || !ctx.channel().isActive();
+    return close || draining || !ctx.channel().isActive();
   }
 
   /** Called by the exchange once its response is written and its request fully read. */

@@ -24,7 +24,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,12 +53,7 @@ class ProxyHandlerTest {
                         route("empty", "*", exact("/empty"), backend("empty", 1)),
                         route("invalid", "*", exact("/invalid"), backend(null, 1)))),
                 new Destination("empty", null, List.of())));
-    ProxyContext proxy =
-        new ProxyContext(
-            () -> table,
-            new UpstreamPools(Transport.nio(), Duration.ofSeconds(1), Duration.ofSeconds(1)),
-            Duration.ofSeconds(1),
-            EdgeLimits.defaults());
+    ProxyContext proxy = EmbeddedProxies.serving(table);
     channel =
         new EmbeddedChannel(new ProxyHandler(proxy, new ListenerKey("127.0.0.1", PORT), false));
   }

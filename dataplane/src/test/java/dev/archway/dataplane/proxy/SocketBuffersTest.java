@@ -16,7 +16,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -55,12 +54,7 @@ class SocketBuffersTest {
   @Test
   void anHttp2StreamTakesAWholeReadBeforeItTurnsUnwritable() {
     RouteTable none = RouteTable.compile(new DataPlaneConfig(List.of(), List.of()));
-    ProxyContext proxy =
-        new ProxyContext(
-            () -> none,
-            new UpstreamPools(Transport.nio(), Duration.ofSeconds(1), Duration.ofSeconds(1)),
-            Duration.ofSeconds(1),
-            EdgeLimits.defaults());
+    ProxyContext proxy = EmbeddedProxies.serving(none);
     EmbeddedChannel stream =
         new EmbeddedChannel(new Http2StreamInitializer(proxy, new ListenerKey("127.0.0.1", 1)));
 
