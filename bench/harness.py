@@ -586,6 +586,20 @@ def load_argv(target, sc, seconds, env, threads, rate=None, fixed_rate=None):
     raise ValueError(tool)
 
 
+def paceable(sc):
+    """Whether --rate can pace the scenario: h2load paces its own, and wrk's keep-alive loads
+    become the same load from h2load --h1 (wrk has no rate); a new connection per request, the
+    latency scenario's open loop and the control plane are not paced."""
+    return sc.get("tool") == "h2load" or (sc.get("tool") == "wrk" and not sc.get("close"))
+
+
+def paced(sc):
+    """The scenario as --rate measures it: h2load (--h1 for HTTP/1.1) at a fixed rate."""
+    if sc["tool"] == "wrk":
+        return dict(sc, tool="h2load", h1=True, streams=1)
+    return sc
+
+
 def run_load(target, sc, seconds, env, cpus, threads, rate=None, fixed_rate=None):
     argv = load_argv(target, sc, seconds, env, threads, rate, fixed_rate)
     rc, out = run_bounded(argv, seconds + 30, cpus)
@@ -760,10 +774,11 @@ class Bench:
             run_load(t, sc, self.args.warmup, self.env, lcpu, threads)
         # --rate: the measured runs (not the warm-up) at one fixed rate for every target, so that
         # CPU per request compares work, not how much of it each wake-up found waiting.
-        fixed_rate = self.args.rate if sc["tool"] == "h2load" else None
+        fixed_rate = self.args.rate
+        measured = paced(sc) if fixed_rate else sc
         for r in range(self.args.rounds):
             for t in live:
-                res = self.measured_load(t, sc, lcpu, threads, fixed_rate=fixed_rate)
+                res = self.measured_load(t, measured, lcpu, threads, fixed_rate=fixed_rate)
                 res.update(scenario=name, workers=workers, target=t, round=r)
                 self.results.append(res)
                 self.log("   round %d %-8s %s" % (r + 1, t, brief(res)))
@@ -1111,7 +1126,7 @@ def markdown(meta, rows, split, status, memory, control, startup, checks):
     L.append("Load average at start: %s; at end: %s." % (meta["loadavg_start"],
                                                          meta.get("loadavg_end")))
     if meta.get("rate"):
-        L.append("The h2load scenarios' measured runs were paced at %d req/s (`--rate`): their"
+        L.append("Measured runs paced at %d req/s (`--rate`; h2load, with `--h1` in place of wrk):"
                  " req/s is that pace, and CPU us/req is the figure to compare." % meta["rate"])
     L.append("")
     L.append("Median over rounds; min-max and spread ((max-min)/median); ratios are medians of"
@@ -1148,7 +1163,7 @@ def markdown(meta, rows, split, status, memory, control, startup, checks):
         L.append("Archway (at `%s`) against the other build (`%s`, at `%s`), measured in the"
                  " same rounds%s:"
                  % (meta.get("commit", "?"), OTHER_BUILD, meta.get("commit_b") or "?",
-                    "; the h2load scenarios at %d req/s" % meta["rate"] if meta.get("rate") else ""))
+                    ", at %d req/s" % meta["rate"] if meta.get("rate") else ""))
         L.append("")
         L.append("| scenario | workers | x %s (median of per-round ratios) | CPU us/req, Archway |"
                  " CPU us/req, %s |" % (OTHER_BUILD, OTHER_BUILD))
@@ -1286,14 +1301,15 @@ def main():
     ap.add_argument("--archway-b", default=os.environ.get("BENCH_ARCHWAY_B"),
                     help="another build's launcher, run beside Archway in every scenario")
     ap.add_argument("--rate", type=int,
-                    help="measure the h2load scenarios at this many requests/s (all connections)")
+                    help="measure at this many requests/s over all connections (h2load; "
+                         "h2load --h1 in place of wrk)")
     args = ap.parse_args()
     if args.rate is not None:
-        paced = [n for n, sc in SCENARIOS.items() if sc.get("tool") == "h2load"]
-        unpaced = [s for s in args.scenarios.split(",") if s and s not in paced]
-        if args.rate <= 0 or unpaced:
-            ap.error("--rate N (N > 0) paces the h2load scenarios (%s); not %s"
-                     % (",".join(paced), ",".join(unpaced) or "0"))
+        can = [n for n, sc in SCENARIOS.items() if paceable(sc)]
+        cannot = [s for s in args.scenarios.split(",") if s and s not in can]
+        if args.rate <= 0 or cannot:
+            ap.error("--rate N (N > 0) paces %s; not %s"
+                     % (",".join(can), ",".join(cannot) or "0"))
     if args.quick:
         args.rounds = args.rounds or 2
         args.duration = args.duration or 2
