@@ -777,11 +777,22 @@ class Bench:
         fixed_rate = self.args.rate
         measured = paced(sc) if fixed_rate else sc
         for r in range(self.args.rounds):
-            for t in live:
+            for t in self.round_order(live, r):
                 res = self.measured_load(t, measured, lcpu, threads, fixed_rate=fixed_rate)
                 res.update(scenario=name, workers=workers, target=t, round=r)
                 self.results.append(res)
                 self.log("   round %d %-8s %s" % (r + 1, t, brief(res)))
+
+    @staticmethod
+    def round_order(live, r):
+        """The targets in the order of round r: the two Archway builds swap places every other
+        round, so that neither always runs on the heels of the other."""
+        if r % 2 == 0 or "archway" not in live or OTHER_BUILD not in live:
+            return live
+        order = list(live)
+        a, b = order.index("archway"), order.index(OTHER_BUILD)
+        order[a], order[b] = order[b], order[a]
+        return order
 
     def envoy_rate(self, workers, sc, lcpu, threads, live):
         key = workers
@@ -1008,6 +1019,16 @@ def summarize(results):
                               and by_target[other][r][metric]]
                     if ratios:
                         row["x_" + other] = round(statistics.median(ratios), 3)
+            if target == "archway" and OTHER_BUILD in by_target:
+                # At a fixed rate (--rate) both serve the same requests: CPU is what tells the
+                # builds apart, per round, as the throughput ratios do at saturation.
+                b = by_target[OTHER_BUILD]
+                pairs = [(rounds[r]["cpu_us_per_req"], b[r]["cpu_us_per_req"]) for r in rounds
+                         if r in b and rounds[r].get("cpu_us_per_req")
+                         and b[r].get("cpu_us_per_req")]
+                if pairs:
+                    row["cpu_x_" + OTHER_BUILD] = round(statistics.median(a / o for a, o in pairs), 3)
+                    row["cpu_lower_rounds"] = "%d of %d" % (sum(a < o for a, o in pairs), len(pairs))
             for k in ("p50_ms", "p99_ms", "p999_ms", "cpu_pct", "cpu_us_per_req",
                       "cpu_user_us_per_req", "cpu_system_us_per_req"):
                 ks = [rounds[r][k] for r in rounds if rounds[r].get(k) is not None]
@@ -1165,15 +1186,20 @@ def markdown(meta, rows, split, status, memory, control, startup, checks):
                  % (meta.get("commit", "?"), OTHER_BUILD, meta.get("commit_b") or "?",
                     ", at %d req/s" % meta["rate"] if meta.get("rate") else ""))
         L.append("")
-        L.append("| scenario | workers | x %s (median of per-round ratios) | CPU us/req, Archway |"
-                 " CPU us/req, %s |" % (OTHER_BUILD, OTHER_BUILD))
-        L.append("|---|---|---|---|---|")
+        L.append("| scenario | workers | x %s | CPU us/req, Archway | CPU us/req, %s |"
+                 " CPU x %s | rounds Archway used less CPU |" % (OTHER_BUILD, OTHER_BUILD, OTHER_BUILD))
+        L.append("|---|---|---|---|---|---|---|")
         for r in rows:
             b = other.get((r["scenario"], r["workers"]))
             if r["target"] == "archway" and b:
-                L.append("| %s | %d | %s | %s | %s |"
+                L.append("| %s | %d | %s | %s | %s | %s | %s |"
                          % (r["scenario"], r["workers"], fmt(r.get("x_" + OTHER_BUILD), 3),
-                            fmt(r.get("cpu_us_per_req"), 1), fmt(b.get("cpu_us_per_req"), 1)))
+                            fmt(r.get("cpu_us_per_req"), 1), fmt(b.get("cpu_us_per_req"), 1),
+                            fmt(r.get("cpu_x_" + OTHER_BUILD), 3), r.get("cpu_lower_rounds", "")))
+        L.append("")
+        L.append("(Ratios are medians of per-round ratios, Archway over %s; at a fixed rate the"
+                 " throughput ratio is 1 by construction and the CPU ratio is the one to read.)"
+                 % OTHER_BUILD)
     if split:
         L.append("")
         L.append("CPU us per request, all (user + system): answered by the proxy itself (the *-local"
@@ -1405,6 +1431,7 @@ def main():
     with open(os.path.join(args.out, "results.csv"), "w", newline="") as f:
         cols = ["scenario", "workers", "target", "metric", "median", "min", "max", "spread_pct",
                 "rounds", "x_envoy", "x_nginx", "x_haproxy", "x_direct", "x_" + OTHER_BUILD,
+                "cpu_x_" + OTHER_BUILD,
                 "p50_ms", "p99_ms",
                 "p999_ms", "cpu_pct", "cpu_us_per_req", "rss_mib", "errors"]
         w = csv.DictWriter(f, fieldnames=cols, extrasaction="ignore")
