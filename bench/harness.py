@@ -561,7 +561,7 @@ def parse_h2load(out, redirects_expected=False):
     return r
 
 
-def load_argv(target, sc, seconds, env, threads, rate=None, fixed_rate=None):
+def load_argv(target, sc, seconds, env, threads, rate=None):
     u, p = url(target, sc)
     tool = sc["tool"]
     if tool == "wrk":
@@ -574,9 +574,9 @@ def load_argv(target, sc, seconds, env, threads, rate=None, fixed_rate=None):
                 "-D%d" % seconds]
         if sc.get("h1"):
             argv.append("--h1")
-        if fixed_rate:
+        if sc.get("fixed_rate"):
             # h2load paces each connection: the total rate split evenly, rounded up.
-            argv.append("--rps=%d" % -(-fixed_rate // sc["conns"]))
+            argv.append("--rps=%d" % -(-sc["fixed_rate"] // sc["conns"]))
         if sc.get("tls"):
             argv.append("--connect-to=%s:%d" % (HOST, p))
         return argv + [u]
@@ -593,15 +593,15 @@ def paceable(sc):
     return sc.get("tool") == "h2load" or (sc.get("tool") == "wrk" and not sc.get("close"))
 
 
-def paced(sc):
+def paced(sc, rate):
     """The scenario as --rate measures it: h2load (--h1 for HTTP/1.1) at a fixed rate."""
     if sc["tool"] == "wrk":
-        return dict(sc, tool="h2load", h1=True, streams=1)
-    return sc
+        return dict(sc, tool="h2load", h1=True, streams=1, fixed_rate=rate)
+    return dict(sc, fixed_rate=rate)
 
 
-def run_load(target, sc, seconds, env, cpus, threads, rate=None, fixed_rate=None):
-    argv = load_argv(target, sc, seconds, env, threads, rate, fixed_rate)
+def run_load(target, sc, seconds, env, cpus, threads, rate=None):
+    argv = load_argv(target, sc, seconds, env, threads, rate)
     rc, out = run_bounded(argv, seconds + 30, cpus)
     if sc["tool"] == "wrk":
         r = parse_wrk(out)
@@ -754,11 +754,11 @@ class Bench:
         self.status.append(dict(scenario=scenario, workers=workers, target=target, status=status,
                                 detail=detail))
 
-    def measured_load(self, t, sc, lcpu, threads, rate=None, fixed_rate=None):
+    def measured_load(self, t, sc, lcpu, threads, rate=None):
         """One measured load run, with the CPU time the target's processes used during it."""
         proc = self.procs.live.get(t)
         before, t0 = (cpu_times(proc.pid) if proc else None), time.time()
-        res = run_load(t, sc, self.args.duration, self.env, lcpu, threads, rate, fixed_rate)
+        res = run_load(t, sc, self.args.duration, self.env, lcpu, threads, rate)
         if proc and res.get("rps") is not None:
             user, system = (a - b for a, b in zip(cpu_times(proc.pid), before))
             used = user + system
@@ -774,11 +774,10 @@ class Bench:
             run_load(t, sc, self.args.warmup, self.env, lcpu, threads)
         # --rate: the measured runs (not the warm-up) at one fixed rate for every target, so that
         # CPU per request compares work, not how much of it each wake-up found waiting.
-        fixed_rate = self.args.rate
-        measured = paced(sc) if fixed_rate else sc
+        measured = paced(sc, self.args.rate) if self.args.rate else sc
         for r in range(self.args.rounds):
             for t in self.round_order(live, r):
-                res = self.measured_load(t, measured, lcpu, threads, fixed_rate=fixed_rate)
+                res = self.measured_load(t, measured, lcpu, threads)
                 res.update(scenario=name, workers=workers, target=t, round=r)
                 self.results.append(res)
                 self.log("   round %d %-8s %s" % (r + 1, t, brief(res)))
