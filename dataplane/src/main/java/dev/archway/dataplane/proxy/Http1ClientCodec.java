@@ -1,8 +1,9 @@
 package dev.archway.dataplane.proxy;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.CombinedChannelDuplexHandler;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpMessage;
@@ -30,15 +31,38 @@ import java.util.List;
  *
  * <p>{@code HttpClientCodec} is final, and its decoder cannot be reached: this is the same pairing
  * around the same Netty parts, less what Archway does not use (CONNECT to the upstream, counting
- * missing responses).
+ * missing responses), as two pipeline handlers instead of one combined handler.
  */
-final class Http1ClientCodec
-    extends CombinedChannelDuplexHandler<Http1ClientCodec.Decoder, Http1ClientCodec.Encoder> {
+final class Http1ClientCodec {
   /** The methods of the requests sent and not yet answered, oldest first. */
   private final ArrayDeque<HttpMethod> methods = new ArrayDeque<>(2);
 
+  private final Decoder decoder;
+  private final Encoder encoder;
+
   Http1ClientCodec(HttpDecoderConfig config) {
-    init(new Decoder(config), new Encoder());
+    decoder = new Decoder(config);
+    encoder = new Encoder();
+  }
+
+  /**
+   * The decoder and the encoder, to be added in this order (see {@link
+   * Http1ServerCodec#handlers()}).
+   */
+  ChannelHandler[] handlers() {
+    return new ChannelHandler[] {decoder, encoder};
+  }
+
+  /**
+   * Removes the codec's handlers from {@code pipeline}; bytes read past the last response go on.
+   */
+  static void removeFrom(ChannelPipeline pipeline) {
+    if (pipeline.get(Encoder.class) != null) {
+      pipeline.remove(Encoder.class);
+    }
+    if (pipeline.get(Decoder.class) != null) {
+      pipeline.remove(Decoder.class);
+    }
   }
 
   final class Encoder extends HttpRequestEncoder {

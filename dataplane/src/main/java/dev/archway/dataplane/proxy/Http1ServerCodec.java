@@ -1,8 +1,9 @@
 package dev.archway.dataplane.proxy;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.CombinedChannelDuplexHandler;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -41,8 +42,7 @@ import java.util.Locale;
  * <p>When a read brings part of a request head but not its end, a {@link #HEAD_STARTED} event goes
  * down the pipeline, so that {@link Http1TimeoutHandler} can start the headers deadline.
  */
-final class Http1ServerCodec
-    extends CombinedChannelDuplexHandler<Http1ServerCodec.Decoder, Http1ServerCodec.Encoder> {
+final class Http1ServerCodec {
   /**
    * Fired when a read ended inside a request head (not before its first byte, nor after it all).
    */
@@ -52,6 +52,8 @@ final class Http1ServerCodec
   private static final int MAX_PIPELINED = 64;
 
   private final ArrayDeque<HttpMethod> methods = new ArrayDeque<>(4);
+  private final Decoder decoder;
+  private final Encoder encoder;
 
   Http1ServerCodec(EdgeLimits limits) {
     HttpDecoderConfig config =
@@ -64,7 +66,34 @@ final class Http1ServerCodec
             .setAllowDuplicateContentLengths(false)
             .setUseRfc9112TransferEncoding(true)
             .setAllowPartialChunks(true);
-    init(new Decoder(config, limits.maxHeaderCount()), new Encoder());
+    decoder = new Decoder(config, limits.maxHeaderCount());
+    encoder = new Encoder();
+  }
+
+  /**
+   * The decoder and the encoder, to be added in this order. Two handlers rather than Netty's {@code
+   * CombinedChannelDuplexHandler}: that one is visited by every event in both directions (reads,
+   * read requests, writes, flushes) and passes each on through a context of its own, where Netty
+   * skips a handler for the events it does not handle (docs/benchmarks.md, <i>Codecs as two
+   * handlers</i>).
+   */
+  ChannelHandler[] handlers() {
+    return new ChannelHandler[] {decoder, encoder};
+  }
+
+  /** The codec's two handlers, for {@code limits}. */
+  static ChannelHandler[] handlers(EdgeLimits limits) {
+    return new Http1ServerCodec(limits).handlers();
+  }
+
+  /** Removes the codec's handlers from {@code pipeline}; bytes read past the last request go on. */
+  static void removeFrom(ChannelPipeline pipeline) {
+    if (pipeline.get(Encoder.class) != null) {
+      pipeline.remove(Encoder.class);
+    }
+    if (pipeline.get(Decoder.class) != null) {
+      pipeline.remove(Decoder.class);
+    }
   }
 
   /**

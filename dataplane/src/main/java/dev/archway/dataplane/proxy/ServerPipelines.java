@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * TLS), with the edge limits of {@link ProxyContext#limits()} applied:
  *
  * <pre>
- * HTTP/1.1: FlushConsolidationHandler → Http1ServerCodec → Http1TimeoutHandler
+ * HTTP/1.1: FlushConsolidationHandler → Http1ServerCodec (decoder, encoder) → Http1TimeoutHandler
  *             → HttpServerExpectContinueHandler → ProxyHandler
  * HTTP/2:   Http2FrameCodec → FlushConsolidationHandler → (Http2ConnectionWindow, gone once added)
  *             → Http2MultiplexHandler → IdleStateHandler → Http2DrainHandler
@@ -39,7 +39,7 @@ public final class ServerPipelines {
   /** Appends the HTTP/1.1 handlers. */
   public static void http1(ChannelPipeline pipeline, ProxyContext proxy, ListenerKey listener) {
     pipeline.addLast(gatheredFlushes());
-    pipeline.addLast(new Http1ServerCodec(proxy.limits()));
+    pipeline.addLast(Http1ServerCodec.handlers(proxy.limits()));
     pipeline.addLast(new Http1TimeoutHandler(proxy.limits()));
     pipeline.addLast(new HttpServerExpectContinueHandler());
     pipeline.addLast(new ProxyHandler(proxy, listener, false));

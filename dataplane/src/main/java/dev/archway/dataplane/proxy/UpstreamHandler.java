@@ -4,13 +4,12 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
  * The end of an upstream connection's pipeline: hands response objects to the exchange that
  * currently uses the connection, and keeps an idle connection honest (anything it receives while
- * idle, or a long silence, closes it).
+ * idle closes it; a long silence is {@link IdleUpstreams}'s to end).
  */
 final class UpstreamHandler extends ChannelInboundHandlerAdapter {
   /** The exchange using the connection. */
@@ -29,6 +28,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
   private UpstreamPool.Key key;
   private Listener listener;
   private boolean reused;
+  private long idleSince;
 
   UpstreamHandler(UpstreamPool pool) {
     this.pool = pool;
@@ -56,6 +56,15 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
   void reused(boolean reused) {
     this.reused = reused;
+  }
+
+  /** When the connection was last pooled, in {@link IdleUpstreams}'s sweeps. */
+  long idleSince() {
+    return idleSince;
+  }
+
+  void idleSince(long sweeps) {
+    idleSince = sweeps;
   }
 
   /** Starts (listener) or ends (null) an exchange on this connection. */
@@ -99,14 +108,6 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     } else if (key != null) {
       pool.evict(ctx.channel(), key);
     }
-  }
-
-  @Override
-  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    if (evt instanceof IdleStateEvent && listener == null) {
-      ctx.close();
-    }
-    ReferenceCountUtil.release(evt);
   }
 
   @Override

@@ -12,9 +12,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The pipeline of an upstream connection: {@code SslHandler} when the destination has TLS, flush
- * consolidation, then either HTTP/1.1 (client codec, idle timer, {@link UpstreamHandler}) or HTTP/2
- * (frame codec with 1 MiB stream windows, multiplexer, idle timer, {@link
- * Http2Upstream.ParentHandler}; streams get their own pipeline).
+ * consolidation, then either HTTP/1.1 (client codec, {@link UpstreamHandler}) or HTTP/2 (frame
+ * codec with 1 MiB stream windows, multiplexer, idle timer, {@link Http2Upstream.ParentHandler};
+ * streams get their own pipeline).
  */
 final class UpstreamInitializer extends ChannelInitializer<Channel> {
   /**
@@ -45,8 +45,6 @@ final class UpstreamInitializer extends ChannelInitializer<Channel> {
     if (key.tls() != null) {
       ch.pipeline().addLast(key.tls().newHandler(ch.alloc(), key.endpoint()));
     }
-    IdleStateHandler idle =
-        new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS);
     // Flushes are gathered per event-loop turn, as on the client side (ServerPipelines): for
     // HTTP/2 the requests of many client streams go out in one write, and for HTTP/1.1 the requests
     // read from clients in one turn are sent back to back after those reads, not one between each.
@@ -60,13 +58,14 @@ final class UpstreamInitializer extends ChannelInitializer<Channel> {
                       Http2Settings.defaultSettings().initialWindowSize(STREAM_WINDOW_BYTES))
                   .build())
           .addLast(new Http2MultiplexHandler(new Http2Upstream.RefuseInbound()))
-          .addLast(idle)
+          .addLast(new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS))
           .addLast(new Http2Upstream.ParentHandler());
       return;
     }
     UpstreamHandler handler = new UpstreamHandler(pool);
     handler.key(key);
-    ch.pipeline().addLast(http1Codec()).addLast(idle).addLast(handler);
+    // Its idle timeout is kept by the pool (IdleUpstreams), not by a handler here.
+    ch.pipeline().addLast(http1Codec().handlers()).addLast(handler);
   }
 
   /**

@@ -14,10 +14,8 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -41,7 +39,7 @@ final class UpstreamPool {
   private final EventLoop loop;
   private final Bootstrap bootstrap;
   private final Duration idleTimeout;
-  private final Map<Key, ArrayDeque<Channel>> idle = new HashMap<>();
+  private final IdleUpstreams idle;
   private final Map<Key, Http2Upstream> http2 = new HashMap<>();
 
   UpstreamPool(
@@ -52,6 +50,7 @@ final class UpstreamPool {
       AddressResolverGroup<InetSocketAddress> resolver) {
     this.loop = loop;
     this.idleTimeout = idleTimeout;
+    this.idle = new IdleUpstreams(loop, idleTimeout, MAX_IDLE_PER_ENDPOINT);
     this.bootstrap =
         SocketBuffers.on(new Bootstrap())
             .group(loop)
@@ -87,13 +86,10 @@ final class UpstreamPool {
       }
       return connection.openStream();
     }
-    ArrayDeque<Channel> channels = fresh ? null : idle.get(key);
-    while (channels != null && !channels.isEmpty()) {
-      Channel channel = channels.pollLast();
-      if (channel.isActive()) {
-        UpstreamHandler.of(channel).reused(true);
-        return loop.newSucceededFuture(channel);
-      }
+    Channel channel = fresh ? null : idle.poll(key);
+    if (channel != null) {
+      UpstreamHandler.of(channel).reused(true);
+      return loop.newSucceededFuture(channel);
     }
     return connect(key, false);
   }
@@ -156,24 +152,16 @@ final class UpstreamPool {
     if (!channel.isActive()) {
       return;
     }
-    ArrayDeque<Channel> channels = idle.computeIfAbsent(key, e -> new ArrayDeque<>());
-    if (channels.size() >= MAX_IDLE_PER_ENDPOINT) {
+    if (!idle.offer(key, channel)) {
       channel.close();
       return;
     }
     AutoRead.set(channel, true); // notice a close by the server while idle
-    channels.addLast(channel);
   }
 
   /** Forgets an idle HTTP/1.1 connection that closed. */
   void evict(Channel channel, Key key) {
-    ArrayDeque<Channel> channels = idle.get(key);
-    if (channels != null) {
-      channels.remove(channel);
-      if (channels.isEmpty()) {
-        idle.remove(key);
-      }
-    }
+    idle.remove(key, channel);
   }
 
   /** Forgets an HTTP/2 connection that closed or received GOAWAY. */
@@ -182,10 +170,7 @@ final class UpstreamPool {
   }
 
   void closeIdle() {
-    List<Channel> all = new ArrayList<>();
-    idle.values().forEach(all::addAll);
-    idle.clear();
-    all.forEach(Channel::close);
+    idle.closeAll();
     new ArrayList<>(http2.values()).forEach(Http2Upstream::close);
     http2.clear();
   }

@@ -12,7 +12,6 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.timeout.IdleStateHandler;
 
 /**
  * WebSocket over HTTP/1.1 (RFC 6455 §4): an {@code Upgrade: websocket} request is forwarded with
@@ -80,13 +79,12 @@ final class WebSocketUpgrade {
     Channel client = down.channel();
     ChannelPipeline up = upstream.pipeline();
     up.replace(UpstreamHandler.class, "tunnel", new TunnelHandler(client));
-    removeIfPresent(up, IdleStateHandler.class);
-    removeIfPresent(up, Http1ClientCodec.class);
+    Http1ClientCodec.removeFrom(up);
     ChannelPipeline downPipeline = client.pipeline();
     downPipeline.replace(down.name(), "tunnel", new TunnelHandler(upstream));
     removeIfPresent(downPipeline, HttpServerExpectContinueHandler.class);
     removeIfPresent(downPipeline, Http1TimeoutHandler.class);
-    removeIfPresent(downPipeline, Http1ServerCodec.class);
+    Http1ServerCodec.removeFrom(downPipeline);
     upstream.config().setAutoRead(client.isWritable());
     client.config().setAutoRead(upstream.isWritable());
   }

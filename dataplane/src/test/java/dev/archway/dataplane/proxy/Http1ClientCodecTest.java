@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /** What an upstream connection's HTTP/1.1 codec passes on for the responses it reads. */
 class Http1ClientCodecTest {
-  private final EmbeddedChannel channel = new EmbeddedChannel(UpstreamInitializer.http1Codec());
+  private final EmbeddedChannel channel =
+      new EmbeddedChannel(UpstreamInitializer.http1Codec().handlers());
   private final List<HttpObject> read = new ArrayList<>();
 
   @AfterEach

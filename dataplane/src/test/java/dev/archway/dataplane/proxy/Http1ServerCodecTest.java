@@ -21,16 +21,21 @@ import org.junit.jupiter.api.Test;
 /** What the listener's HTTP/1.1 codec passes on for the requests it reads. */
 class Http1ServerCodecTest {
   private final List<Object> events = new ArrayList<>();
-  private final EmbeddedChannel channel =
-      new EmbeddedChannel(
-          new Http1ServerCodec(EdgeLimits.defaults()),
-          new ChannelInboundHandlerAdapter() {
-            @Override
-            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-              events.add(evt);
-              ctx.fireUserEventTriggered(evt);
-            }
-          });
+  private final EmbeddedChannel channel = new EmbeddedChannel();
+
+  {
+    channel
+        .pipeline()
+        .addLast(Http1ServerCodec.handlers(EdgeLimits.defaults()))
+        .addLast(
+            new ChannelInboundHandlerAdapter() {
+              @Override
+              public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                events.add(evt);
+                ctx.fireUserEventTriggered(evt);
+              }
+            });
+  }
 
   @AfterEach
   void tearDown() {

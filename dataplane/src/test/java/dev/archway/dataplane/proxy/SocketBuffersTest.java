@@ -29,7 +29,7 @@ class SocketBuffersTest {
 
   @Test
   void theServerCodecPassesOnAWholeReadOfARequestBody() {
-    EmbeddedChannel channel = new EmbeddedChannel(new Http1ServerCodec(EdgeLimits.defaults()));
+    EmbeddedChannel channel = new EmbeddedChannel(Http1ServerCodec.handlers(EdgeLimits.defaults()));
     String head = "POST /up HTTP/1.1\r\nHost: h\r\nContent-Length: " + BODY + "\r\n\r\n";
 
     channel.writeInbound(withBody(head));
@@ -40,7 +40,7 @@ class SocketBuffersTest {
 
   @Test
   void theUpstreamCodecPassesOnAWholeReadOfAResponseBody() {
-    EmbeddedChannel channel = new EmbeddedChannel(UpstreamInitializer.http1Codec());
+    EmbeddedChannel channel = new EmbeddedChannel(UpstreamInitializer.http1Codec().handlers());
     channel.writeOutbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/"));
     channel.releaseOutbound();
     String head = "HTTP/1.1 200 OK\r\nContent-Length: " + BODY + "\r\n\r\n";
