@@ -96,8 +96,7 @@ final class IdleUpstreams {
     for (Iterator<ArrayDeque<Channel>> it = idle.values().iterator(); it.hasNext(); ) {
       ArrayDeque<Channel> channels = it.next();
       // Released last at the tail and reused from there: the head holds the longest idle.
-      while (!channels.isEmpty()
-          && sweeps - UpstreamHandler.of(channels.peekFirst()).idleSince() > SWEEPS_PER_TIMEOUT) {
+      while (!channels.isEmpty() && expired(channels.peekFirst())) {
         expired.add(channels.pollFirst());
       }
       if (channels.isEmpty()) {
@@ -110,5 +109,14 @@ final class IdleUpstreams {
     if (sweepScheduled) {
       loop.schedule(this::sweep, sweepNanos, TimeUnit.NANOSECONDS);
     }
+  }
+
+  /**
+   * Whether {@code channel} has been idle for the timeout. One that closed without being removed
+   * counts as expired, so that nothing stale can stop the sweep.
+   */
+  private boolean expired(Channel channel) {
+    UpstreamHandler handler = channel.isOpen() ? UpstreamHandler.of(channel) : null;
+    return handler == null || sweeps - handler.idleSince() > SWEEPS_PER_TIMEOUT;
   }
 }
