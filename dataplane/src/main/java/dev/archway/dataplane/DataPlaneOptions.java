@@ -12,7 +12,8 @@ import java.util.function.Consumer;
  * @param connectTimeout how long to wait for an upstream connection before answering 502
  * @param drainTimeout how long in-flight requests may run after a port is closed or on {@link
  *     DataPlane#close()}
- * @param upstreamIdleTimeout how long an unused upstream connection stays pooled
+ * @param upstreamIdleTimeout how long an unused upstream connection stays pooled (HTTP/1.1: closed
+ *     by a sweep between this and a quarter more, {@code IdleUpstreams})
  * @param nativeTransport use epoll when the native library loads (NIO otherwise)
  * @param edgeLimits limits and timeouts that protect listeners from clients
  * @param busyPoll event loops poll without sleeping ({@link
