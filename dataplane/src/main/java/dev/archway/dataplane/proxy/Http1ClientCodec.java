@@ -3,7 +3,6 @@ package dev.archway.dataplane.proxy;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpMessage;
@@ -46,23 +45,11 @@ final class Http1ClientCodec {
   }
 
   /**
-   * The decoder and the encoder, to be added in this order (see {@link
-   * Http1ServerCodec#handlers()}).
+   * The decoder and the encoder, to be added in this order (two handlers, as {@link
+   * Http1ServerCodec#handlers} says why).
    */
   ChannelHandler[] handlers() {
     return new ChannelHandler[] {decoder, encoder};
-  }
-
-  /**
-   * Removes the codec's handlers from {@code pipeline}; bytes read past the last response go on.
-   */
-  static void removeFrom(ChannelPipeline pipeline) {
-    if (pipeline.get(Encoder.class) != null) {
-      pipeline.remove(Encoder.class);
-    }
-    if (pipeline.get(Decoder.class) != null) {
-      pipeline.remove(Decoder.class);
-    }
   }
 
   final class Encoder extends HttpRequestEncoder {

@@ -3,7 +3,6 @@ package dev.archway.dataplane.proxy;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -71,29 +70,15 @@ final class Http1ServerCodec {
   }
 
   /**
-   * The decoder and the encoder, to be added in this order. Two handlers rather than Netty's {@code
-   * CombinedChannelDuplexHandler}: that one is visited by every event in both directions (reads,
-   * read requests, writes, flushes) and passes each on through a context of its own, where Netty
-   * skips a handler for the events it does not handle (docs/benchmarks.md, <i>Codecs as two
-   * handlers</i>).
+   * The decoder and the encoder of a new codec for {@code limits}, to be added in this order. Two
+   * handlers rather than Netty's {@code CombinedChannelDuplexHandler}: that one is visited by every
+   * event in both directions (reads, read requests, writes, flushes) and passes each on through a
+   * context of its own, where Netty skips a handler for the events it does not handle
+   * (docs/benchmarks.md, <i>Codecs as two handlers</i>).
    */
-  ChannelHandler[] handlers() {
-    return new ChannelHandler[] {decoder, encoder};
-  }
-
-  /** The codec's two handlers, for {@code limits}. */
   static ChannelHandler[] handlers(EdgeLimits limits) {
-    return new Http1ServerCodec(limits).handlers();
-  }
-
-  /** Removes the codec's handlers from {@code pipeline}; bytes read past the last request go on. */
-  static void removeFrom(ChannelPipeline pipeline) {
-    if (pipeline.get(Encoder.class) != null) {
-      pipeline.remove(Encoder.class);
-    }
-    if (pipeline.get(Decoder.class) != null) {
-      pipeline.remove(Decoder.class);
-    }
+    Http1ServerCodec codec = new Http1ServerCodec(limits);
+    return new ChannelHandler[] {codec.decoder, codec.encoder};
   }
 
   /**

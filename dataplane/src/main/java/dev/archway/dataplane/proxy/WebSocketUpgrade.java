@@ -79,12 +79,14 @@ final class WebSocketUpgrade {
     Channel client = down.channel();
     ChannelPipeline up = upstream.pipeline();
     up.replace(UpstreamHandler.class, "tunnel", new TunnelHandler(client));
-    Http1ClientCodec.removeFrom(up);
+    removeIfPresent(up, Http1ClientCodec.Encoder.class);
+    removeIfPresent(up, Http1ClientCodec.Decoder.class);
     ChannelPipeline downPipeline = client.pipeline();
     downPipeline.replace(down.name(), "tunnel", new TunnelHandler(upstream));
     removeIfPresent(downPipeline, HttpServerExpectContinueHandler.class);
     removeIfPresent(downPipeline, Http1TimeoutHandler.class);
-    Http1ServerCodec.removeFrom(downPipeline);
+    removeIfPresent(downPipeline, Http1ServerCodec.Encoder.class);
+    removeIfPresent(downPipeline, Http1ServerCodec.Decoder.class);
     upstream.config().setAutoRead(client.isWritable());
     client.config().setAutoRead(upstream.isWritable());
   }

@@ -69,7 +69,7 @@ class IdleUpstreamsTest {
   }
 
   @Test
-  void theLongestIdleIsClosedFirstAndTheMostRecentIsReusedFirst() {
+  void theLongestIdleIsClosedFirst() {
     Channel older = connection();
     Channel newer = connection();
     idle.offer(KEY, older);
@@ -80,6 +80,18 @@ class IdleUpstreamsTest {
     assertThat(older.isOpen()).isFalse();
     assertThat(newer.isOpen()).isTrue();
     assertThat(idle.poll(KEY)).isSameAs(newer);
+  }
+
+  @Test
+  void theMostRecentlyReleasedIsReusedFirst() {
+    Channel older = connection();
+    Channel newer = connection();
+    idle.offer(KEY, older);
+    idle.offer(KEY, newer);
+
+    assertThat(idle.poll(KEY)).isSameAs(newer);
+    assertThat(idle.poll(KEY)).isSameAs(older);
+    assertThat(idle.poll(KEY)).isNull();
   }
 
   @Test
