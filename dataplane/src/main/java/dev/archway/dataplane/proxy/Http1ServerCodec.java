@@ -17,7 +17,6 @@ import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.ByteProcessor;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -121,7 +120,7 @@ final class Http1ServerCodec {
     }
   }
 
-  final class Decoder extends HttpRequestDecoder implements ByteProcessor {
+  final class Decoder extends HttpRequestDecoder {
     private static final int START = 0;
     private static final int LINE = 1;
     private static final int LF = 2;
@@ -150,10 +149,7 @@ final class Http1ServerCodec {
       }
       if (inHead && buffer.isReadable()) {
         if (scanState != END) {
-          int from = buffer.readerIndex() + scanned;
-          if (from < buffer.writerIndex()) {
-            buffer.forEachByte(from, buffer.writerIndex() - from, this);
-          }
+          scan(buffer, buffer.readerIndex() + scanned, buffer.writerIndex());
           if (scanState == FOLD) {
             reject(buffer, out, new IllegalArgumentException("obs-fold in request headers"));
             return;
@@ -270,19 +266,63 @@ final class Http1ServerCodec {
       out.add(invalid);
     }
 
-    /** One byte of a request head: finds its end, and any line that starts with SP or HTAB. */
-    @Override
-    public boolean process(byte b) {
-      scanState =
-          switch (scanState) {
-            case START -> b == '\r' || b == '\n' ? START : LINE;
-            case LINE -> b == '\n' ? LF : LINE;
-            case LF -> b == ' ' || b == '\t' ? FOLD : b == '\r' ? LF_CR : b == '\n' ? END : LINE;
-            case LF_CR -> b == '\n' ? END : LINE;
-            default -> scanState;
-          };
-      return scanState != END && scanState != FOLD;
+    /**
+     * Scans {@code [from, to)} of a request head for its end and for a line that starts with SP or
+     * HTAB, going on from where the last read's scan stopped. Within a line it jumps to the next LF
+     * ({@link #indexOfLf}) and looks only at the bytes after each LF.
+     */
+    private void scan(ByteBuf buffer, int from, int to) {
+      int i = from;
+      while (i < to && scanState != END && scanState != FOLD) {
+        if (scanState == LINE) {
+          int lf = indexOfLf(buffer, i, to);
+          if (lf < 0) {
+            return;
+          }
+          scanState = LF;
+          i = lf + 1;
+          continue;
+        }
+        byte b = buffer.getByte(i++);
+        scanState =
+            switch (scanState) {
+              case START -> b == '\r' || b == '\n' ? START : LINE;
+              case LF -> b == ' ' || b == '\t' ? FOLD : b == '\r' ? LF_CR : b == '\n' ? END : LINE;
+              case LF_CR -> b == '\n' ? END : LINE;
+              default -> scanState;
+            };
+      }
     }
+  }
+
+  private static final long LFS = 0x0A0A0A0A0A0A0A0AL;
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGH_BITS = 0x8080808080808080L;
+
+  /**
+   * The index of the first LF in {@code [from, to)}, or -1. Eight bytes at a time: a byte of the
+   * word XOR {@code LFS} is zero where the byte is LF, and {@code (w - ONES) & ~w & HIGH_BITS} sets
+   * the high bit of the lowest zero byte exactly (a borrow only carries upward from it, so any
+   * false hits are in later bytes). Read little-endian, the lowest byte is the first in the buffer.
+   * Finding the 11 line feeds of a browser's 400-byte head takes about 98 ns so, against 145 ns a
+   * byte at a time through a processor (as the scan went before) and 112 ns with Netty's {@code
+   * indexOf} ({@code LineFeedSearchBenchmark}; docs/benchmarks.md, <i>The request head's scan</i>).
+   */
+  static int indexOfLf(ByteBuf buffer, int from, int to) {
+    int i = from;
+    for (; i + Long.BYTES <= to; i += Long.BYTES) {
+      long w = buffer.getLongLE(i) ^ LFS;
+      long hits = (w - ONES) & ~w & HIGH_BITS;
+      if (hits != 0) {
+        return i + (Long.numberOfTrailingZeros(hits) >>> 3);
+      }
+    }
+    for (; i < to; i++) {
+      if (buffer.getByte(i) == '\n') {
+        return i;
+      }
+    }
+    return -1;
   }
 
   final class Encoder extends HttpResponseEncoder {

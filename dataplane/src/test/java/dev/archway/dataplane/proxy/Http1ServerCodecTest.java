@@ -101,6 +101,64 @@ class Http1ServerCodecTest {
   }
 
   @Test
+  void anObsFoldIsRejectedWhereverItsLineBreakFallsAndHoweverTheHeadIsCut() {
+    for (int pad = 0; pad < 17; pad++) {
+      String name = "X-" + "p".repeat(pad);
+      String folded = "GET / HTTP/1.1\r\nHost: h\r\n" + name + ": a\r\n b\r\nX-After: 1\r\n\r\n";
+      String plain = "GET / HTTP/1.1\r\nHost: h\r\n" + name + ": a b\r\nX-After: 1\r\n\r\n";
+      for (boolean byteByByte : new boolean[] {false, true}) {
+        String what = name + (byteByByte ? ", a byte per read" : ", in one read");
+        assertThat(decoded(folded, byteByByte).decoderResult().isFailure())
+            .as("folded, %s", what)
+            .isTrue();
+        HttpRequest accepted = decoded(plain, byteByByte);
+        assertThat(accepted.decoderResult().isSuccess()).as("plain, %s", what).isTrue();
+        assertThat(accepted.headers().get("X-After")).as("plain, %s", what).isEqualTo("1");
+      }
+    }
+  }
+
+  /** The first request {@code head} gives on a new connection, fed whole or a byte per read. */
+  private static HttpRequest decoded(String head, boolean byteByByte) {
+    EmbeddedChannel connection =
+        new EmbeddedChannel(Http1ServerCodec.handlers(EdgeLimits.defaults()));
+    try {
+      byte[] bytes = head.getBytes(StandardCharsets.US_ASCII);
+      int step = byteByByte ? 1 : bytes.length;
+      for (int i = 0; i < bytes.length; i += step) {
+        connection.writeInbound(Unpooled.wrappedBuffer(bytes, i, step));
+      }
+      HttpRequest request = connection.readInbound();
+      ReferenceCountUtil.release(request);
+      return request;
+    } finally {
+      connection.finishAndReleaseAll();
+    }
+  }
+
+  @Test
+  void theLineFeedSearchFindsTheFirstWhateverTheBytesAroundIt() {
+    byte[] others = {'a', 0x0B, 0x09, 0x00, 0x01, (byte) 0x8A, (byte) 0xFF, 0x0D};
+    java.util.Random random = new java.util.Random(7);
+    for (int length = 0; length < 40; length++) {
+      for (int trial = 0; trial < 50; trial++) {
+        byte[] bytes = new byte[length];
+        for (int i = 0; i < length; i++) {
+          bytes[i] = random.nextInt(6) == 0 ? (byte) '\n' : others[random.nextInt(others.length)];
+        }
+        int from = length == 0 ? 0 : random.nextInt(length);
+        int expected = -1;
+        for (int i = from; i < length && expected < 0; i++) {
+          expected = bytes[i] == '\n' ? i : -1;
+        }
+        assertThat(Http1ServerCodec.indexOfLf(Unpooled.wrappedBuffer(bytes), from, length))
+            .as("%s from %d", java.util.Arrays.toString(bytes), from)
+            .isEqualTo(expected);
+      }
+    }
+  }
+
+  @Test
   void aMalformedRequestIsStillReportedAsFailed() {
     receive("GET / HTTP/1.1\r\nHost: h\r\nHost: h\r\n\r\n");
 
