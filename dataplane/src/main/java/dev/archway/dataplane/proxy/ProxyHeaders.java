@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http2.HttpConversionUtil;
+import io.netty.util.AsciiString;
 import java.util.List;
 
 /**
@@ -88,8 +89,11 @@ final class ProxyHeaders {
       // A body of unknown length (chunked HTTP/1.1, or an HTTP/2 stream without content-length).
       headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     }
-    List<String> forwarded = headers.getAll(X_FORWARDED_FOR);
-    String xff = forwarded.isEmpty() ? clientIp : String.join(", ", forwarded) + ", " + clientIp;
+    // Most requests carry no X-Forwarded-For: a lookup first spares the list of its fields.
+    String xff = clientIp;
+    if (headers.contains(X_FORWARDED_FOR)) {
+      xff = String.join(", ", headers.getAll(X_FORWARDED_FOR)) + ", " + clientIp;
+    }
     headers.set(X_FORWARDED_FOR, xff);
     headers.set(X_FORWARDED_PROTO, scheme);
     HttpRequest out =
@@ -155,7 +159,8 @@ final class ProxyHeaders {
       for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
         for (String token : connection.split(",")) {
           String name = token.trim();
-          if (!name.isEmpty()) {
+          // Keep-Alive goes with the fixed names below; most responses name only it.
+          if (!name.isEmpty() && !HttpHeaderValues.KEEP_ALIVE.contentEqualsIgnoreCase(name)) {
             headers.remove(name);
           }
         }
@@ -176,6 +181,8 @@ final class ProxyHeaders {
     remove.forEach(headers::remove);
   }
 
-  private static final String X_FORWARDED_FOR = "x-forwarded-for";
-  private static final String X_FORWARDED_PROTO = "x-forwarded-proto";
+  // AsciiStrings, as Netty's own names are: their case-insensitive hash is computed once, not at
+  // every lookup, and their bytes are validated as a name without a char at a time.
+  private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+  private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
 }
