@@ -1018,16 +1018,20 @@ def summarize(results):
                               and by_target[other][r][metric]]
                     if ratios:
                         row["x_" + other] = round(statistics.median(ratios), 3)
-            if target == "archway" and OTHER_BUILD in by_target:
-                # At a fixed rate (--rate) both serve the same requests: CPU is what tells the
-                # builds apart, per round, as the throughput ratios do at saturation.
-                b = by_target[OTHER_BUILD]
-                pairs = [(rounds[r]["cpu_us_per_req"], b[r]["cpu_us_per_req"]) for r in rounds
-                         if r in b and rounds[r].get("cpu_us_per_req")
-                         and b[r].get("cpu_us_per_req")]
-                if pairs:
-                    row["cpu_x_" + OTHER_BUILD] = round(statistics.median(a / o for a, o in pairs), 3)
-                    row["cpu_lower_rounds"] = "%d of %d" % (sum(a < o for a, o in pairs), len(pairs))
+            if target == "archway":
+                # At a fixed rate (--rate) every target serves the same requests: CPU is what
+                # tells them apart, per round, as the throughput ratios do at saturation.
+                for other in CPU_PEERS:
+                    if other not in by_target:
+                        continue
+                    b = by_target[other]
+                    pairs = [(rounds[r]["cpu_us_per_req"], b[r]["cpu_us_per_req"]) for r in rounds
+                             if r in b and rounds[r].get("cpu_us_per_req")
+                             and b[r].get("cpu_us_per_req")]
+                    if pairs:
+                        row["cpu_x_" + other] = round(statistics.median(a / o for a, o in pairs), 3)
+                        row[lower_rounds_key(other)] = "%d of %d" % (
+                            sum(a < o for a, o in pairs), len(pairs))
             for k in ("p50_ms", "p99_ms", "p999_ms", "cpu_pct", "cpu_us_per_req",
                       "cpu_user_us_per_req", "cpu_system_us_per_req"):
                 ks = [rounds[r][k] for r in rounds if rounds[r].get(k) is not None]
@@ -1035,6 +1039,15 @@ def summarize(results):
                     row[k] = round(statistics.median(ks), 3)
             rows.append(row)
     return rows
+
+
+# The targets whose CPU a request Archway's is compared with, round by round.
+CPU_PEERS = (OTHER_BUILD, "envoy", "nginx", "haproxy")
+
+
+def lower_rounds_key(other):
+    """The summary row's key for "rounds in which Archway used less CPU than other"."""
+    return "cpu_lower_rounds" if other == OTHER_BUILD else "cpu_lower_rounds_" + other
 
 
 LOCAL_PAIRS = (("h1-keepalive", "h1-local"), ("h2c", "h2c-local"))
@@ -1085,9 +1098,16 @@ def fmt(v, digits=0):
     return str(v)
 
 
-def targets_check(rows, control, memory):
-    """The issue's targets, each met / not met / not measured."""
+# The scenarios whose throughput ratios the targets are; see targets_check.
+THROUGHPUT_TARGET_SCENARIOS = ("h1-keepalive", "routes-1", "routes-10k", "tls-passthrough")
+
+
+def targets_check(rows, control, memory, paced=False):
+    """The issue's targets, each met / not met / not measured. Paced runs (--rate) measure none of
+    the throughput targets: every target serves the pace, so their ratios are 1 by construction."""
     def row(s, w, t):
+        if paced and s in THROUGHPUT_TARGET_SCENARIOS:
+            return None
         for r in rows:
             if r["scenario"] == s and r["workers"] == w and r["target"] == t:
                 return r
@@ -1177,6 +1197,29 @@ def markdown(meta, rows, split, status, memory, control, startup, checks):
                  " rounds (median of per-round ratios): " + "; ".join(
                      "%s w%d %.2fx" % (r["scenario"], r["workers"], r["x_" + ONE_ROUTE])
                      for r in scale) + ".")
+    peers = [p for p in CPU_PEERS[1:] if any(r.get("cpu_x_" + p) is not None for r in rows)]
+    if meta.get("rate") and peers:
+        ref = "nginx" if "nginx" in peers else peers[0]
+        L.append("")
+        L.append("At %d req/s, CPU a request (user + system us, medians over the rounds) and"
+                 " Archway's over each peer's (medians of per-round ratios; below 1 is less):"
+                 % meta["rate"])
+        L.append("")
+        L.append("| scenario | workers | Archway | " + " | ".join(peers) + " | "
+                 + " | ".join("Archway x %s" % p for p in peers)
+                 + " | rounds Archway used less CPU than %s |" % ref)
+        L.append("|---|---|---|" + "---|" * (2 * len(peers) + 1))
+        by_key = {(r["scenario"], r["workers"], r["target"]): r for r in rows}
+        for r in rows:
+            if r["target"] != "archway" or not any(r.get("cpu_x_" + p) for p in peers):
+                continue
+            cpu = ["%s + %s" % (fmt(x.get("cpu_user_us_per_req"), 1),
+                                fmt(x.get("cpu_system_us_per_req"), 1)) if x else ""
+                   for x in [r] + [by_key.get((r["scenario"], r["workers"], p)) for p in peers]]
+            L.append("| %s | %d | %s | %s | %s |"
+                     % (r["scenario"], r["workers"], " | ".join(cpu),
+                        " | ".join(fmt(r.get("cpu_x_" + p), 3) for p in peers),
+                        r.get(lower_rounds_key(ref), "")))
     other = {(r["scenario"], r["workers"]): r for r in rows if r["target"] == OTHER_BUILD}
     if other:
         L.append("")
@@ -1261,6 +1304,10 @@ def markdown(meta, rows, split, status, memory, control, startup, checks):
             for s in startup if s["scenario"] in ("routes-10k", "control-plane-10000")))
     if checks:
         L.append("")
+        if meta.get("rate"):
+            L.append("A paced run (`--rate`) measures none of the throughput targets: every"
+                     " target serves the pace.")
+            L.append("")
         L.append("| target from the issue | result | met |")
         L.append("|---|---|---|")
         for what, met, value in checks:
@@ -1419,7 +1466,7 @@ def main():
     meta["interrupted"] = interrupted
     rows = summarize(bench.results)
     attach_rss(rows, bench.memory)
-    checks = targets_check(rows, bench.control, bench.memory)
+    checks = targets_check(rows, bench.control, bench.memory, paced=args.rate is not None)
     split = upstream_split(rows)
     with open(os.path.join(args.out, "results.json"), "w") as f:
         json.dump(dict(meta=meta, summary=rows, results=bench.results, status=bench.status,
@@ -1430,7 +1477,7 @@ def main():
     with open(os.path.join(args.out, "results.csv"), "w", newline="") as f:
         cols = ["scenario", "workers", "target", "metric", "median", "min", "max", "spread_pct",
                 "rounds", "x_envoy", "x_nginx", "x_haproxy", "x_direct", "x_" + OTHER_BUILD,
-                "cpu_x_" + OTHER_BUILD,
+                *("cpu_x_" + p for p in CPU_PEERS),
                 "p50_ms", "p99_ms",
                 "p999_ms", "cpu_pct", "cpu_us_per_req", "rss_mib", "errors"]
         w = csv.DictWriter(f, fieldnames=cols, extrasaction="ignore")
