@@ -12,8 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The JVM options the {@code ./archway} launcher chooses (docs/benchmarks.md, "JVM settings, and
  * why"), read back from the JVM itself ({@code -XX:+PrintFlagsFinal}) while it runs {@code archway
- * version}: G1 without concurrent refinement threads and with an early promotion age by default,
- * and the user's {@code ARCHWAY_JAVA_OPTS} winning over each choice.
+ * version}: G1 without concurrent refinement threads, with an early promotion age and a young
+ * generation of at most 64 MiB a CPU by default, and the user's {@code ARCHWAY_JAVA_OPTS} winning
+ * over each choice.
  */
 class LauncherJvmOptionsIT {
   @TempDir Path dir;
@@ -44,6 +45,34 @@ class LauncherJvmOptionsIT {
             "-XX:G1ConcRefinementThreads=3 -XX:MaxTenuringThreshold=6 -XX:+PrintFlagsFinal");
     assertThat(flag(flags, "G1ConcRefinementThreads")).isEqualTo("3");
     assertThat(flag(flags, "MaxTenuringThreshold")).isEqualTo("6");
+  }
+
+  @Test
+  void capsTheYoungGenerationAt64MiBForEachCpuItMayRunOn() throws Exception {
+    String flags = versionWith("-XX:+PrintFlagsFinal");
+    assertThat(Long.parseLong(flag(flags, "MaxNewSize"))).isEqualTo(launchersCap());
+  }
+
+  @Test
+  void theUsersYoungGenerationSizeWins() throws Exception {
+    long cap = launchersCap();
+    // 96 MiB: neither 64 MiB times a CPU count nor the JVM's own choice on this machine.
+    for (String choice : List.of("-Xmn96m", "-XX:MaxNewSize=96m")) {
+      String flags = versionWith(choice + " -XX:+PrintFlagsFinal");
+      assertThat(flag(flags, "MaxNewSize")).as(choice).isEqualTo(String.valueOf(96L << 20));
+    }
+    for (String choice : List.of("-XX:NewSize=96m", "-XX:NewRatio=3")) {
+      String flags = versionWith(choice + " -XX:+PrintFlagsFinal");
+      assertThat(Long.parseLong(flag(flags, "MaxNewSize"))).as(choice).isNotEqualTo(cap);
+    }
+  }
+
+  /** 64 MiB for each CPU {@code nproc} counts, as the launcher computes it. */
+  private static long launchersCap() throws Exception {
+    Process nproc = new ProcessBuilder("nproc").redirectErrorStream(true).start();
+    String cpus = new String(nproc.getInputStream().readAllBytes()).trim();
+    assertThat(nproc.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    return Long.parseLong(cpus) * 64 * 1024 * 1024;
   }
 
   /** The value the JVM printed for one flag in its {@code -XX:+PrintFlagsFinal} table. */
