@@ -1030,7 +1030,7 @@ def summarize(results):
                              and b[r].get("cpu_us_per_req")]
                     if pairs:
                         row["cpu_x_" + other] = round(statistics.median(a / o for a, o in pairs), 3)
-                        row[lower_rounds_key(other)] = "%d of %d" % (
+                        row["cpu_lower_rounds_" + other] = "%d of %d" % (
                             sum(a < o for a, o in pairs), len(pairs))
             for k in ("p50_ms", "p99_ms", "p999_ms", "cpu_pct", "cpu_us_per_req",
                       "cpu_user_us_per_req", "cpu_system_us_per_req"):
@@ -1043,11 +1043,6 @@ def summarize(results):
 
 # The targets whose CPU a request Archway's is compared with, round by round.
 CPU_PEERS = (OTHER_BUILD, "envoy", "nginx", "haproxy")
-
-
-def lower_rounds_key(other):
-    """The summary row's key for "rounds in which Archway used less CPU than other"."""
-    return "cpu_lower_rounds" if other == OTHER_BUILD else "cpu_lower_rounds_" + other
 
 
 LOCAL_PAIRS = (("h1-keepalive", "h1-local"), ("h2c", "h2c-local"))
@@ -1219,7 +1214,7 @@ def markdown(meta, rows, split, status, memory, control, startup, checks):
             L.append("| %s | %d | %s | %s | %s |"
                      % (r["scenario"], r["workers"], " | ".join(cpu),
                         " | ".join(fmt(r.get("cpu_x_" + p), 3) for p in peers),
-                        r.get(lower_rounds_key(ref), "")))
+                        r.get("cpu_lower_rounds_" + ref, "")))
     other = {(r["scenario"], r["workers"]): r for r in rows if r["target"] == OTHER_BUILD}
     if other:
         L.append("")
@@ -1237,7 +1232,8 @@ def markdown(meta, rows, split, status, memory, control, startup, checks):
                 L.append("| %s | %d | %s | %s | %s | %s | %s |"
                          % (r["scenario"], r["workers"], fmt(r.get("x_" + OTHER_BUILD), 3),
                             fmt(r.get("cpu_us_per_req"), 1), fmt(b.get("cpu_us_per_req"), 1),
-                            fmt(r.get("cpu_x_" + OTHER_BUILD), 3), r.get("cpu_lower_rounds", "")))
+                            fmt(r.get("cpu_x_" + OTHER_BUILD), 3),
+                            r.get("cpu_lower_rounds_" + OTHER_BUILD, "")))
         L.append("")
         L.append("(Ratios are medians of per-round ratios, Archway over %s; at a fixed rate the"
                  " throughput ratio is 1 by construction and the CPU ratio is the one to read.)"
