@@ -1,6 +1,7 @@
 package dev.archway.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,8 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The JVM options the {@code ./archway} launcher chooses (docs/benchmarks.md, "JVM settings, and
  * why"), read back from the JVM itself ({@code -XX:+PrintFlagsFinal}) while it runs {@code archway
  * version}: G1 without concurrent refinement threads, with an early promotion age and a young
- * generation of at most 64 MiB a CPU by default, and the user's {@code ARCHWAY_JAVA_OPTS} winning
- * over each choice.
+ * generation of at most 64 MiB a CPU by default, trimming the C heap every 2 s, and the user's
+ * {@code ARCHWAY_JAVA_OPTS} winning over each choice.
  */
 class LauncherJvmOptionsIT {
   @TempDir Path dir;
@@ -65,6 +66,31 @@ class LauncherJvmOptionsIT {
       String flags = versionWith(choice + " -XX:+PrintFlagsFinal");
       assertThat(Long.parseLong(flag(flags, "MaxNewSize"))).as(choice).isNotEqualTo(cap);
     }
+  }
+
+  @Test
+  void trimsTheNativeHeapEveryTwoSeconds() throws Exception {
+    // The launcher and Maven pick the JDK the same way (scripts/java-home.sh), so this JVM's
+    // version is the launched one's.
+    assumeTrue(trimIsAProductFlag(), "the flag is experimental in this JDK");
+    assertThat(flag(versionWith("-XX:+PrintFlagsFinal"), "TrimNativeHeapInterval"))
+        .isEqualTo("2000");
+  }
+
+  @Test
+  void theUsersNativeHeapTrimIntervalWins() throws Exception {
+    assumeTrue(trimIsAProductFlag(), "the flag is experimental in this JDK");
+    for (String interval : List.of("0", "700")) {
+      String flags =
+          versionWith("-XX:TrimNativeHeapInterval=" + interval + " -XX:+PrintFlagsFinal");
+      assertThat(flag(flags, "TrimNativeHeapInterval")).isEqualTo(interval);
+    }
+  }
+
+  /** JDK 21.0.4 and later 21 updates, and 23 on, as the launcher decides. */
+  private static boolean trimIsAProductFlag() {
+    Runtime.Version version = Runtime.version();
+    return version.feature() >= 23 || (version.feature() == 21 && version.update() >= 4);
   }
 
   /** 64 MiB for each CPU {@code nproc} counts, as the launcher computes it. */
