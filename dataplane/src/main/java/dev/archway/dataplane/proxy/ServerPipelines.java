@@ -7,7 +7,6 @@ import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
@@ -16,9 +15,9 @@ import java.util.concurrent.TimeUnit;
  * TLS), with the edge limits of {@link ProxyContext#limits()} applied:
  *
  * <pre>
- * HTTP/1.1: FlushConsolidationHandler → Http1ServerCodec (decoder, encoder) → Http1TimeoutHandler
+ * HTTP/1.1: GatheredFlushes → Http1ServerCodec (decoder, encoder) → Http1TimeoutHandler
  *             → HttpServerExpectContinueHandler → ProxyHandler
- * HTTP/2:   Http2FrameCodec → FlushConsolidationHandler → (Http2ConnectionWindow, gone once added)
+ * HTTP/2:   Http2FrameCodec → GatheredFlushes → (Http2ConnectionWindow, gone once added)
  *             → Http2MultiplexHandler → IdleStateHandler → Http2DrainHandler
  *             per stream: Http2StreamFrameToHttpObjectCodec → Http2StreamIdleHandler → ProxyHandler
  * </pre>
@@ -91,7 +90,7 @@ public final class ServerPipelines {
   }
 
   /** Holds a connection's flushes until the event loop has handled the I/O at hand. */
-  static FlushConsolidationHandler gatheredFlushes() {
-    return new FlushConsolidationHandler(FLUSHES_BEFORE_WRITE, true);
+  static GatheredFlushes gatheredFlushes() {
+    return new GatheredFlushes(FLUSHES_BEFORE_WRITE);
   }
 }
