@@ -784,12 +784,15 @@ class Bench:
 
     @staticmethod
     def round_order(live, r):
-        """The targets in the order of round r: the two Archway builds swap places every other
-        round, so that neither always runs on the heels of the other."""
-        if r % 2 == 0 or "archway" not in live or OTHER_BUILD not in live:
+        """The targets in the order of round r: Archway and the Archway it is compared with in
+        that round (the other build, or the 1-route Archway of a route-scale scenario) swap
+        places every other round, so that neither always runs on the heels of the other
+        (docs/benchmarks.md, *Route scale at one fixed rate*)."""
+        partner = next((t for t in (OTHER_BUILD, ONE_ROUTE) if t in live), None)
+        if r % 2 == 0 or "archway" not in live or partner is None:
             return live
         order = list(live)
-        a, b = order.index("archway"), order.index(OTHER_BUILD)
+        a, b = order.index("archway"), order.index(partner)
         order[a], order[b] = order[b], order[a]
         return order
 
