@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -13,6 +14,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
 import java.util.ArrayDeque;
 import java.util.List;
 
@@ -54,6 +56,11 @@ final class Http1ClientCodec {
 
   final class Encoder extends HttpRequestEncoder {
     @Override
+    protected void encodeHeaders(HttpHeaders headers, ByteBuf buf) {
+      HeaderLines.write(headers, buf);
+    }
+
+    @Override
     protected void encode(ChannelHandlerContext ctx, Object msg, List<Object> out)
         throws Exception {
       if (msg instanceof HttpRequest request) {
@@ -66,6 +73,12 @@ final class Http1ClientCodec {
   final class Decoder extends HttpResponseDecoder {
     Decoder(HttpDecoderConfig config) {
       super(config);
+    }
+
+    @Override
+    protected AsciiString splitHeaderName(byte[] sb, int start, int length) {
+      AsciiString known = KnownHeaderNames.find(sb, start, length);
+      return known != null ? known : super.splitHeaderName(sb, start, length);
     }
 
     @Override

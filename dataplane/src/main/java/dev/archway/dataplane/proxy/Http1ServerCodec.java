@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
@@ -17,6 +18,7 @@ import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -63,7 +65,9 @@ final class Http1ServerCodec {
             .setValidateHeaders(true)
             .setAllowDuplicateContentLengths(false)
             .setUseRfc9112TransferEncoding(true)
-            .setAllowPartialChunks(true);
+            .setAllowPartialChunks(true)
+            // After setValidateHeaders, which would put Netty's factory back.
+            .setHeadersFactory(KnownHeaderNames.HEADERS);
     decoder = new Decoder(config, limits.maxHeaderCount());
     encoder = new Encoder();
   }
@@ -138,6 +142,12 @@ final class Http1ServerCodec {
     Decoder(HttpDecoderConfig config, int maxHeaderCount) {
       super(config);
       this.maxHeaderCount = maxHeaderCount;
+    }
+
+    @Override
+    protected AsciiString splitHeaderName(byte[] sb, int start, int length) {
+      AsciiString known = KnownHeaderNames.find(sb, start, length);
+      return known != null ? known : super.splitHeaderName(sb, start, length);
     }
 
     @Override
@@ -328,6 +338,11 @@ final class Http1ServerCodec {
 
   final class Encoder extends HttpResponseEncoder {
     private HttpMethod method;
+
+    @Override
+    protected void encodeHeaders(HttpHeaders headers, ByteBuf buf) {
+      HeaderLines.write(headers, buf);
+    }
 
     @Override
     protected boolean isContentAlwaysEmpty(HttpResponse msg) {

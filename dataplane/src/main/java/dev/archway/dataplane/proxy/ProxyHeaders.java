@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.util.AsciiString;
+import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -155,7 +156,7 @@ final class ProxyHeaders {
   private static void removeHopByHop(HttpHeaders headers) {
     // Headers named in Connection are hop-by-hop too (RFC 9110 §7.6.1). Most requests to a proxy
     // carry no Connection header: the check spares a list per message.
-    if (headers.contains(HttpHeaderNames.CONNECTION)) {
+    if (headers.contains(HttpHeaderNames.CONNECTION) && !namesNoOtherHeader(headers)) {
       for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
         for (String token : connection.split(",")) {
           String name = token.trim();
@@ -171,6 +172,23 @@ final class ProxyHeaders {
     }
   }
 
+  /**
+   * Whether every Connection field is just {@code keep-alive} or {@code close}, as in most messages
+   * that have one: then no header is named to be removed, and nothing need be split.
+   */
+  private static boolean namesNoOtherHeader(HttpHeaders headers) {
+    for (Iterator<? extends CharSequence> values =
+            headers.valueCharSequenceIterator(HttpHeaderNames.CONNECTION);
+        values.hasNext(); ) {
+      CharSequence connection = values.next();
+      if (!HttpHeaderValues.KEEP_ALIVE.contentEqualsIgnoreCase(connection)
+          && !HttpHeaderValues.CLOSE.contentEqualsIgnoreCase(connection)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static void edit(
       HttpHeaders headers,
       List<HttpFilter.Header> set,
@@ -181,8 +199,9 @@ final class ProxyHeaders {
     remove.forEach(headers::remove);
   }
 
-  // AsciiStrings, as Netty's own names are: their case-insensitive hash is computed once, not at
-  // every lookup, and their bytes are validated as a name without a char at a time.
-  private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
-  private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+  // Constants of KnownHeaderNames: their case-insensitive hash is computed once, not at every
+  // lookup, and a header map with the decoders' factory does not validate them again.
+  private static final AsciiString X_FORWARDED_FOR = KnownHeaderNames.constant("x-forwarded-for");
+  private static final AsciiString X_FORWARDED_PROTO =
+      KnownHeaderNames.constant("x-forwarded-proto");
 }

@@ -74,6 +74,8 @@ final class UpstreamInitializer extends ChannelInitializer<Channel> {
    */
   static Http1ClientCodec http1Codec() {
     return new Http1ClientCodec(
-        new HttpDecoderConfig().setMaxChunkSize(SocketBuffers.MAX_BODY_PIECE));
+        new HttpDecoderConfig()
+            .setMaxChunkSize(SocketBuffers.MAX_BODY_PIECE)
+            .setHeadersFactory(KnownHeaderNames.HEADERS));
   }
 }

@@ -17,6 +17,22 @@ import org.junit.jupiter.api.Test;
 
 class ProxyHeadersTest {
   @Test
+  void aHeaderNamedInASecondConnectionFieldIsDroppedToo() {
+    // The first field alone (keep-alive) names no header; the second does.
+    HttpResponse in = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+    in.headers()
+        .add("Connection", "Keep-Alive")
+        .add("Connection", "X-Hop")
+        .add("X-Hop", "1")
+        .add("Content-Length", "0");
+
+    ProxyHeaders.downstreamResponse(in, List.of(), true, true, true);
+
+    assertThat(in.headers().contains("X-Hop")).isFalse();
+    assertThat(in.headers().contains("Content-Length")).isTrue();
+  }
+
+  @Test
   void dropsHopByHopHeadersIncludingThoseNamedInConnection() {
     HttpRequest in = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
     in.headers()
