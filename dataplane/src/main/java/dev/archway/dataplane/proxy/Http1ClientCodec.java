@@ -15,7 +15,9 @@ import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -35,6 +37,8 @@ import java.util.List;
  * missing responses), as two pipeline handlers instead of one combined handler.
  */
 final class Http1ClientCodec {
+  private static final byte[] HTTP_1_1 = "HTTP/1.1".getBytes(StandardCharsets.US_ASCII);
+
   /** The methods of the requests sent and not yet answered, oldest first. */
   private final ArrayDeque<HttpMethod> methods = new ArrayDeque<>(2);
 
@@ -73,6 +77,20 @@ final class Http1ClientCodec {
   final class Decoder extends HttpResponseDecoder {
     Decoder(HttpDecoderConfig config) {
       super(config);
+    }
+
+    /**
+     * The status line's version: {@code HTTP/1.1} as the literal, which Netty recognizes by
+     * identity, where it would otherwise copy the bytes into a string and compare it (as its
+     * request decoder already does for the request line's version).
+     */
+    @Override
+    protected String splitFirstWordInitialLine(byte[] sb, int start, int length) {
+      if (length == HTTP_1_1.length
+          && Arrays.equals(sb, start, start + length, HTTP_1_1, 0, HTTP_1_1.length)) {
+        return "HTTP/1.1";
+      }
+      return super.splitFirstWordInitialLine(sb, start, length);
     }
 
     @Override

@@ -55,6 +55,17 @@ class Http1ClientCodecTest {
   }
 
   @Test
+  void theStatusLinesVersionIsTheOneThatCame() {
+    send(HttpMethod.GET);
+    HttpObject http11 = receive("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n").get(0);
+    assertThat(((HttpResponse) http11).protocolVersion()).isSameAs(HttpVersion.HTTP_1_1);
+
+    send(HttpMethod.GET);
+    HttpObject http10 = receive("HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n").get(0);
+    assertThat(((HttpResponse) http10).protocolVersion()).isSameAs(HttpVersion.HTTP_1_0);
+  }
+
+  @Test
   void aResponseWholeInOneReadIsOneMessage() {
     send(HttpMethod.GET);
 
