@@ -154,9 +154,9 @@ final class ProxyHeaders {
   }
 
   private static void removeHopByHop(HttpHeaders headers) {
-    // Headers named in Connection are hop-by-hop too (RFC 9110 §7.6.1). Most requests to a proxy
-    // carry no Connection header: the check spares a list per message.
-    if (headers.contains(HttpHeaderNames.CONNECTION) && !namesNoOtherHeader(headers)) {
+    // Headers named in Connection are hop-by-hop too (RFC 9110 §7.6.1). Most messages to a proxy
+    // carry no Connection header or one that names no other: the check spares a list per message.
+    if (!namesNoOtherHeader(headers)) {
       for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
         for (String token : connection.split(",")) {
           String name = token.trim();
@@ -173,8 +173,8 @@ final class ProxyHeaders {
   }
 
   /**
-   * Whether every Connection field is just {@code keep-alive} or {@code close}, as in most messages
-   * that have one: then no header is named to be removed, and nothing need be split.
+   * Whether every Connection field, if there is any, is just {@code keep-alive} or {@code close}:
+   * then no header is named to be removed, and nothing need be split.
    */
   private static boolean namesNoOtherHeader(HttpHeaders headers) {
     for (Iterator<? extends CharSequence> values =
