@@ -227,10 +227,12 @@ fi
 phase build
 export PATH="${TC_BIN_DIR}:${PATH}"
 
-free_port() { # a free TCP port on 127.0.0.1 in 32000-39999
+# Below Linux's ephemeral range (32768-60999 by default): a port from that range can become the
+# local end of any outgoing connection between this check and the listener's bind.
+free_port() { # a free TCP port on 127.0.0.1 in 20000-31999
   local p
   for _ in $(seq 1 50); do
-    p=$((32000 + RANDOM % 8000))
+    p=$((20000 + RANDOM % 12000))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/${p}") 2>/dev/null; then
       echo "${p}"
       return 0
@@ -240,13 +242,37 @@ free_port() { # a free TCP port on 127.0.0.1 in 32000-39999
 }
 
 wait_for() { # wait_for SECONDS WHAT CMD...
-  local secs="$1" what="$2" i
+  local secs="$1" what="$2" deadline=$((SECONDS + $1))
   shift 2
-  for ((i = 0; i < secs * 5; i++)); do
+  while ((SECONDS < deadline)); do
     if "$@" >/dev/null 2>&1; then return 0; fi
     sleep 0.2
   done
   die "timed out after ${secs} s waiting for ${what}"
+}
+
+# wait_for_process SECONDS WHAT PID LOG CMD...: wait_for, failing at once when PID has exited.
+# Either failure prints the end of LOG: CI keeps only this script's output, not logs/.
+wait_for_process() {
+  local secs="$1" what="$2" pid="$3" logf="$4" deadline=$((SECONDS + $1))
+  shift 4
+  while ((SECONDS < deadline)); do
+    if "$@" >/dev/null 2>&1; then return 0; fi
+    if ! kill -0 "${pid}" 2>/dev/null; then
+      tail -n 40 "${logf}" >&2
+      die "the process (pid ${pid}; log above, ${logf}) exited before ${what}"
+    fi
+    sleep 0.2
+  done
+  tail -n 40 "${logf}" >&2
+  # Where a JVM that is still running stands: the threads in Archway's code, the whole dump in logs/.
+  local jcmd
+  jcmd="$(dirname "$(readlink "/proc/${pid}/exe" 2>/dev/null || echo /nonexistent)")/jcmd"
+  if [[ -x "${jcmd}" ]] && "${jcmd}" "${pid}" Thread.print >"${OUT}/logs/threads-${pid}.txt" 2>&1; then
+    log "threads of pid ${pid} in Archway's code (all of them: ${OUT}/logs/threads-${pid}.txt):"
+    awk 'BEGIN { RS = "" } /dev\.archway/ { print; print "" }' "${OUT}/logs/threads-${pid}.txt" | head -n 120 >&2
+  fi
+  die "timed out after ${secs} s waiting for ${what} (the end of ${logf} is above)"
 }
 
 # ---- 2. Pod network: a host bridge --------------------------------------------
@@ -362,9 +388,10 @@ if ((START_ARCHWAY)); then
   "${LAUNCHER}" controller "${infra_args[@]}" --kubeconfig "${KUBECONFIG}" \
     --admin-address "127.0.0.1:${ADMIN_PORT}" \
     --leader-election-namespace default >"${OUT}/logs/archway.log" 2>&1 &
-  PIDS+=("archway:$!")
+  archway_pid=$!
+  PIDS+=("archway:${archway_pid}")
   log "archway controller started (${infra_args[*]}; admin API 127.0.0.1:${ADMIN_PORT}); waiting for GatewayClass Accepted"
-  wait_for 120 "GatewayClass ${GATEWAY_CLASS} Accepted" \
+  wait_for_process 120 "GatewayClass ${GATEWAY_CLASS} Accepted" "${archway_pid}" "${OUT}/logs/archway.log" \
     bash -c "kubectl get gatewayclass ${GATEWAY_CLASS} -o jsonpath='{.status.conditions[?(@.type==\"Accepted\")].status}' | grep -qx True"
   kubectl get gatewayclass "${GATEWAY_CLASS}" -o yaml >"${OUT}/gatewayclass.yaml"
 else

@@ -172,7 +172,8 @@ final class ControllerCommand implements Callable<Integer> {
               : Config.fromKubeconfig(kubeconfig.toFile());
       client = new KubernetesClientBuilder().withConfig(config).build();
     } catch (KubernetesClientException | IllegalArgumentException e) {
-      System.err.println("error: cannot configure the Kubernetes client: " + e.getMessage());
+      System.err.println(
+          "error: cannot configure the Kubernetes client: " + ErrorMessages.withCauses(e));
       return 2;
     }
     String namespace = leaseNamespace(client);
@@ -226,6 +227,8 @@ final class ControllerCommand implements Callable<Integer> {
     ControllerSync syncServer = sync;
     // With Kubernetes infrastructure the proxies carry the traffic: no data plane here.
     DataPlane dataPlane = proxy != null ? null : dataPlaneFlags.start();
+    // Said before the first request: the client retries an unreachable server for a while.
+    LOG.info("watching Gateway API resources through {}", client.getMasterUrl());
     ControllerRunner runner;
     AdminServer admin;
     try {
@@ -239,7 +242,11 @@ final class ControllerCommand implements Callable<Integer> {
               sync == null ? null : sync.server(),
               sync == null ? null : sync.certificates());
     } catch (KubernetesProviderException | KubernetesClientException | IllegalArgumentException e) {
-      System.err.println("error: " + e.getMessage());
+      String where =
+          e instanceof KubernetesClientException
+              ? "the Kubernetes API server at " + client.getMasterUrl() + ": "
+              : "";
+      System.err.println("error: " + where + ErrorMessages.withCauses(e));
       closeQuietly(dataPlane);
       closeQuietly(sync);
       client.close();
