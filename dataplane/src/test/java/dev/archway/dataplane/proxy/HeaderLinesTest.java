@@ -73,6 +73,31 @@ class HeaderLinesTest {
     ours.release();
   }
 
+  @Test
+  void writesBlocksLargerThanItsScratchAndSmallOnesAfter() {
+    HttpHeaders large = DefaultHttpHeadersFactory.headersFactory().newHeaders();
+    for (int i = 0; i < 40; i++) {
+      large.add("X-Large-" + i, Integer.toString(i).repeat(2000 + i));
+    }
+    assertSameBytes(large); // beyond the scratch kept between messages
+    HttpHeaders medium = DefaultHttpHeadersFactory.headersFactory().newHeaders();
+    for (int i = 0; i < 10; i++) {
+      medium.add("X-Medium-" + i, "m".repeat(300));
+    }
+    assertSameBytes(medium); // beyond the first scratch, kept afterwards
+    HttpHeaders small = DefaultHttpHeadersFactory.headersFactory().newHeaders();
+    small.add("Server", "nginx");
+    assertSameBytes(small);
+  }
+
+  @Test
+  void anAsciiStringThatIsPartOfALargerArrayIsWrittenFromItsOwnOffset() {
+    AsciiString line = new AsciiString("xxContent-Type: text/plainyy");
+    HttpHeaders headers = DefaultHttpHeadersFactory.headersFactory().newHeaders();
+    headers.add(line.subSequence(2, 14, false), line.subSequence(16, 26, false));
+    assertSameBytes(headers);
+  }
+
   private static void assertSameBytes(HttpHeaders headers) {
     ByteBuf netty = Unpooled.buffer();
     ByteBuf ours = Unpooled.buffer();

@@ -37,6 +37,30 @@ class KnownHeaderNamesTest {
   }
 
   @Test
+  void everyConstantIsFoundAsOneInBothSpellings() throws IllegalAccessException {
+    int found = 0;
+    for (var field : HttpHeaderNames.class.getFields()) {
+      String lower = field.get(null).toString();
+      StringBuilder usual = new StringBuilder(lower);
+      for (int i = 0; i < usual.length(); i++) {
+        if (i == 0 || usual.charAt(i - 1) == '-') {
+          usual.setCharAt(i, Character.toUpperCase(usual.charAt(i)));
+        }
+      }
+      for (String spelling : List.of(lower, usual.toString())) {
+        byte[] bytes = spelling.getBytes(StandardCharsets.US_ASCII);
+        AsciiString known = KnownHeaderNames.find(bytes, 0, bytes.length);
+        if (known != null) {
+          assertThat(KnownHeaderNames.isConstant(known)).as(spelling).isTrue();
+          assertThat(KnownHeaderNames.isConstant(new AsciiString(spelling))).isFalse();
+          found++;
+        }
+      }
+    }
+    assertThat(found).as("constants reached through Netty's names").isGreaterThan(60);
+  }
+
+  @Test
   void theLowerCaseSpellingsAreNettysOwnConstants() {
     byte[] name = "content-length".getBytes(StandardCharsets.US_ASCII);
     assertThat((Object) KnownHeaderNames.find(name, 0, name.length))
