@@ -241,30 +241,34 @@ free_port() { # a free TCP port on 127.0.0.1 in 20000-31999
   die "no free port found"
 }
 
-wait_for() { # wait_for SECONDS WHAT CMD...
-  local secs="$1" what="$2" deadline=$((SECONDS + $1))
+# poll SECONDS PID CMD...: 0 once CMD succeeds, 1 when SECONDS have passed, 2 as soon as PID (if
+# not empty) has exited.
+poll() {
+  local deadline=$((SECONDS + $1)) pid="$2"
   shift 2
   while ((SECONDS < deadline)); do
     if "$@" >/dev/null 2>&1; then return 0; fi
+    if [[ -n "${pid}" ]] && ! kill -0 "${pid}" 2>/dev/null; then return 2; fi
     sleep 0.2
   done
-  die "timed out after ${secs} s waiting for ${what}"
+  return 1
+}
+
+wait_for() { # wait_for SECONDS WHAT CMD...
+  local secs="$1" what="$2"
+  shift 2
+  poll "${secs}" "" "$@" || die "timed out after ${secs} s waiting for ${what}"
 }
 
 # wait_for_process SECONDS WHAT PID LOG CMD...: wait_for, failing at once when PID has exited.
 # Either failure prints the end of LOG: CI keeps only this script's output, not logs/.
 wait_for_process() {
-  local secs="$1" what="$2" pid="$3" logf="$4" deadline=$((SECONDS + $1))
+  local secs="$1" what="$2" pid="$3" logf="$4" rc=0
   shift 4
-  while ((SECONDS < deadline)); do
-    if "$@" >/dev/null 2>&1; then return 0; fi
-    if ! kill -0 "${pid}" 2>/dev/null; then
-      tail -n 40 "${logf}" >&2
-      die "the process (pid ${pid}; log above, ${logf}) exited before ${what}"
-    fi
-    sleep 0.2
-  done
+  poll "${secs}" "${pid}" "$@" || rc=$?
+  ((rc == 0)) && return 0
   tail -n 40 "${logf}" >&2
+  ((rc == 2)) && die "the process (pid ${pid}; log above, ${logf}) exited before ${what}"
   # Where a JVM that is still running stands: the threads in Archway's code, the whole dump in logs/.
   local jcmd
   jcmd="$(dirname "$(readlink "/proc/${pid}/exe" 2>/dev/null || echo /nonexistent)")/jcmd"

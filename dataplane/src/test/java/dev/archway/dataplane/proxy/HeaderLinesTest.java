@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.util.AsciiString;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -66,7 +67,7 @@ class HeaderLinesTest {
     }
     ByteBuf ours = Unpooled.buffer(4).writeBytes(new byte[] {'H', 'E', 'A', 'D'});
     HeaderLines.write(headers, ours);
-    assertThat(ours.toString(java.nio.charset.StandardCharsets.US_ASCII))
+    assertThat(ours.toString(StandardCharsets.US_ASCII))
         .startsWith("HEADA: " + "x".repeat(100) + "\r\nB: ")
         .endsWith("x\r\n")
         .hasSize(4 + 3 * (3 + 100 + 2));
