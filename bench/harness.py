@@ -228,6 +228,19 @@ def vm_hwm_mib(pid):
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
+# Steal time at or above this share of the machine's CPU time during a measured run is reported
+# by scenario in the summary: the hypervisor gave that time to other guests, and a round that lost
+# it says more about the host than about the proxy (docs/benchmarks.md, "Steal time").
+STEAL_WARN_PCT = 5
+
+
+def steal_jiffies():
+    """Steal and all CPU time so far of the whole machine, in jiffies (/proc/stat's cpu line)."""
+    with open("/proc/stat") as f:
+        # user nice system idle iowait irq softirq steal (guest time is counted in user already)
+        fields = [int(x) for x in f.readline().split()[1:9]]
+    return fields[7], sum(fields)
+
 
 def cpu_times(pid):
     """User and system CPU time so far of a process and its children, all threads, in seconds."""
@@ -763,7 +776,11 @@ class Bench:
         """One measured load run, with the CPU time the target's processes used during it."""
         proc = self.procs.live.get(t)
         before, t0 = (cpu_times(proc.pid) if proc else None), time.time()
+        steal0 = steal_jiffies()
         res = run_load(t, sc, self.args.duration, self.env, lcpu, threads, rate)
+        steal1 = steal_jiffies()
+        if steal1[1] > steal0[1]:
+            res["steal_pct"] = round(100.0 * (steal1[0] - steal0[0]) / (steal1[1] - steal0[1]), 1)
         if proc and res.get("rps") is not None:
             user, system = (a - b for a, b in zip(cpu_times(proc.pid), before))
             used = user + system
@@ -981,6 +998,8 @@ def brief(r):
         s += " (%.1f us/req)" % r["cpu_us_per_req"]
     if r.get("errors"):
         s += ", %d errors" % r["errors"]
+    if (r.get("steal_pct") or 0) >= STEAL_WARN_PCT:
+        s += ", steal %.0f %%" % r["steal_pct"]
     return s
 
 
@@ -1045,6 +1064,9 @@ def summarize(results):
                 ks = [rounds[r][k] for r in rounds if rounds[r].get(k) is not None]
                 if ks:
                     row[k] = round(statistics.median(ks), 3)
+            steals = [rounds[r]["steal_pct"] for r in rounds if "steal_pct" in rounds[r]]
+            if steals:
+                row["steal_pct_max"] = max(steals)
             rows.append(row)
     return rows
 
@@ -1158,6 +1180,25 @@ def targets_check(rows, control, memory, paced=False):
     return out
 
 
+def steal_line(rows):
+    """Where the hypervisor took CPU time from the machine during measured runs, by scenario."""
+    measured = [r for r in rows if "steal_pct_max" in r]
+    if not measured:
+        return None
+    worst = {}
+    for r in measured:
+        if r["steal_pct_max"] >= STEAL_WARN_PCT:
+            key = "%s w%d" % (r["scenario"], r["workers"])
+            worst[key] = max(worst.get(key, 0), r["steal_pct_max"])
+    head = ("Steal time (the machine's CPU time the hypervisor gave to other guests during a"
+            " measured run): ")
+    if not worst:
+        return head + "under %d %% in every run." % STEAL_WARN_PCT
+    return head + "%d %% or more in %s (the most in one run); those rounds measure the host" \
+        " as much as the proxies." % (STEAL_WARN_PCT, "; ".join(
+            "%s %.0f %%" % kv for kv in worst.items()))
+
+
 def markdown(meta, rows, split, status, memory, control, startup, checks):
     L = []
     L.append("# Archway data-plane bench, %s" % meta["started"])
@@ -1196,6 +1237,10 @@ def markdown(meta, rows, split, status, memory, control, startup, checks):
                     fmt(r.get("p50_ms"), 2), fmt(r.get("p99_ms"), 2), fmt(r.get("p999_ms"), 2),
                     "" if r.get("cpu_pct") is None else "%.0f" % r["cpu_pct"],
                     fmt(r.get("cpu_us_per_req"), 1), fmt(r.get("rss_mib"), 1), r["errors"]))
+    steal = steal_line(rows)
+    if steal:
+        L.append("")
+        L.append(steal)
     scale = [r for r in rows if r["target"] == "archway" and r.get("x_" + ONE_ROUTE) is not None]
     if scale:
         L.append("")
@@ -1489,7 +1534,7 @@ def main():
                 "rounds", "x_envoy", "x_nginx", "x_haproxy", "x_direct", "x_" + OTHER_BUILD,
                 *("cpu_x_" + p for p in CPU_PEERS),
                 "p50_ms", "p99_ms",
-                "p999_ms", "cpu_pct", "cpu_us_per_req", "rss_mib", "errors"]
+                "p999_ms", "cpu_pct", "cpu_us_per_req", "rss_mib", "errors", "steal_pct_max"]
         w = csv.DictWriter(f, fieldnames=cols, extrasaction="ignore")
         w.writeheader()
         for r in rows:
