@@ -42,10 +42,6 @@ ALL_TARGETS = PROXIES + ["direct"]
 # is measured in the same rounds, so that "RPS at N routes / RPS at 1 route" is a ratio of runs
 # seconds apart, like every other ratio, not of scenarios minutes apart on a drifting machine.
 ONE_ROUTE = "archway-1route"
-# A scenario's round_factor multiplies --rounds for it. routes-10k's target compares two processes
-# of one program, whose rates drift apart by 10 to 15 % either way from round to round on this
-# machine (docs/benchmarks.md, "Route scale at one fixed rate"): the median of three such ratios
-# lands below 0.95x by chance too often to say whether the target is met.
 # With --archway-b, another build of Archway (another checkout's launcher) runs beside the one
 # under test in every scenario Archway runs in, measured in the same rounds: a change is judged
 # by per-round ratios of the two builds, on the same configuration and the same machine minutes.
@@ -127,6 +123,10 @@ SCENARIOS = {
         what="as routes-1 with 1,000 routes, the request hitting the last-defined route"),
     "routes-10k": dict(
         config=10000, tool="wrk", listener="http", conns=64, route=9999, one_route=True,
+        # round_factor multiplies --rounds. This target compares two processes of one program,
+        # whose rates drift 10 to 15 % apart either way from round to round on this machine
+        # (docs/benchmarks.md, "Route scale at one fixed rate"): a median of three such ratios
+        # falls below 0.95x by chance too often to say whether the target is met.
         round_factor=2,
         what="as routes-1 with 10,000 routes, the request hitting the last-defined route;"
              " peak RSS; twice the rounds"),
@@ -229,8 +229,9 @@ def vm_hwm_mib(pid):
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 # Steal time at or above this share of the machine's CPU time during a measured run is reported
-# by scenario in the summary: the hypervisor gave that time to other guests, and a round that lost
-# it says more about the host than about the proxy (docs/benchmarks.md, "Steal time").
+# by scenario in the summary, and a saturated round with such a run is measured again: the host
+# took that time from the machine, and the round says more about the host than about the proxies
+# (docs/benchmarks.md, "Steal time").
 STEAL_WARN_PCT = 5
 
 
@@ -1489,9 +1490,7 @@ def main():
         args.warmup = args.warmup if args.warmup is not None else 2
         args.changes = args.changes or 3
         args.change_warmup = args.change_warmup if args.change_warmup is not None else 1
-        args.steal_retries = args.steal_retries if args.steal_retries is not None else 0
     else:
-        args.steal_retries = args.steal_retries if args.steal_retries is not None else 2
         args.rounds = args.rounds or 5
         args.duration = args.duration or 10
         args.warmup = args.warmup if args.warmup is not None else 30
@@ -1501,6 +1500,8 @@ def main():
         # "control plane over 100 changes"): reported apart, as the data plane's warm-up run is
         # not measured.
         args.change_warmup = args.change_warmup if args.change_warmup is not None else 40
+    if args.steal_retries is None:
+        args.steal_retries = 0 if args.quick else 2
     args.targets = [t for t in args.targets.split(",") if t]
     for t in args.targets:
         if t not in ALL_TARGETS:
