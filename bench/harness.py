@@ -1068,7 +1068,18 @@ def metric_of(scenario):
     return "rps", "req/s"
 
 
-def summarize(results):
+# A paced run that served less than this share of the pace did other work than its round's
+# partner: its CPU a request is not comparable.
+PACE_KEPT_SHARE = 0.98
+
+
+def clean_round(runs, rate):
+    """Whether a paced round's runs lost under STEAL_WARN_PCT % to steal and all kept the pace."""
+    return all(x.get("steal_pct", 0) < STEAL_WARN_PCT and x["rps"] >= PACE_KEPT_SHARE * rate
+               for x in runs)
+
+
+def summarize(results, rate=None):
     """Per (scenario, workers, target): median, min, max, spread and per-round ratios."""
     rows = []
     keys = []
@@ -1113,6 +1124,15 @@ def summarize(results):
                         row["cpu_x_" + other] = round(statistics.median(a / o for a, o in pairs), 3)
                         row["cpu_lower_rounds_" + other] = "%d of %d" % (
                             sum(a < o for a, o in pairs), len(pairs))
+                    # The host's steal time inflates a paced run's CPU a request unevenly (more
+                    # for a larger process: docs/benchmarks.md, "Route scale: the lookup or the
+                    # heap"), so the ratio is also given over the rounds free of it.
+                    clean = [rounds[r]["cpu_us_per_req"] / b[r]["cpu_us_per_req"] for r in rounds
+                             if rate and r in b and rounds[r].get("cpu_us_per_req")
+                             and b[r].get("cpu_us_per_req") and clean_round((rounds[r], b[r]), rate)]
+                    if clean:
+                        row["cpu_x_clean_" + other] = round(statistics.median(clean), 3)
+                        row["cpu_clean_rounds_" + other] = len(clean)
             for k in ("p50_ms", "p99_ms", "p999_ms", "cpu_pct", "cpu_us_per_req",
                       "cpu_user_us_per_req", "cpu_system_us_per_req"):
                 ks = [rounds[r][k] for r in rounds if rounds[r].get(k) is not None]
@@ -1126,7 +1146,7 @@ def summarize(results):
 
 
 # The targets whose CPU a request Archway's is compared with, round by round.
-CPU_PEERS = (OTHER_BUILD, "envoy", "nginx", "haproxy")
+CPU_PEERS = (OTHER_BUILD, ONE_ROUTE, "envoy", "nginx", "haproxy")
 
 
 LOCAL_PAIRS = (("h1-keepalive", "h1-local"), ("h2c", "h2c-local"))
@@ -1234,6 +1254,14 @@ def targets_check(rows, control, memory, paced=False):
     return out
 
 
+def clean_cell(row, peer):
+    """The ratio over the rounds free of steal time, for a paced summary line."""
+    if row.get("cpu_x_clean_" + peer) is None:
+        return "no round free of steal time at the pace"
+    return "%sx over the %d free of steal time at the pace" % (
+        fmt(row["cpu_x_clean_" + peer], 3), row["cpu_clean_rounds_" + peer])
+
+
 def steal_line(rows):
     """Where the hypervisor took CPU time from the machine during measured runs, by scenario."""
     measured = [r for r in rows if "steal_pct_max" in r]
@@ -1302,13 +1330,23 @@ def markdown(meta, rows, split, status, memory, control, startup, checks):
                           % (meta["steal_retries"], meta["rounds_measured_again"])
                           if meta.get("steal_retries") else ""))
     scale = [r for r in rows if r["target"] == "archway" and r.get("x_" + ONE_ROUTE) is not None]
-    if scale:
+    if scale and not meta.get("rate"):
         L.append("")
         L.append("Route scale, Archway at N routes / the 1-route Archway measured in the same"
                  " rounds (median of per-round ratios): " + "; ".join(
                      "%s w%d %.2fx" % (r["scenario"], r["workers"], r["x_" + ONE_ROUTE])
                      for r in scale) + ".")
-    peers = [p for p in CPU_PEERS[1:] if any(r.get("cpu_x_" + p) is not None for r in rows)]
+    elif scale:
+        L.append("")
+        L.append("Route scale at %d req/s, CPU a request at N routes over the 1-route Archway's"
+                 " (median of per-round ratios; below 1 is less): %s." % (meta["rate"], "; ".join(
+                     "%s w%d %sx over %s rounds (%s)" % (
+                         r["scenario"], r["workers"], fmt(r.get("cpu_x_" + ONE_ROUTE), 3),
+                         r.get("cpu_lower_rounds_" + ONE_ROUTE, "?").split(" of ")[-1],
+                         clean_cell(r, ONE_ROUTE))
+                     for r in scale)))
+    peers = [p for p in CPU_PEERS if p not in (OTHER_BUILD, ONE_ROUTE)
+             and any(r.get("cpu_x_" + p) is not None for r in rows)]
     if meta.get("rate") and peers:
         ref = "nginx" if "nginx" in peers else peers[0]
         L.append("")
@@ -1340,16 +1378,20 @@ def markdown(meta, rows, split, status, memory, control, startup, checks):
                     ", at %d req/s" % meta["rate"] if meta.get("rate") else ""))
         L.append("")
         L.append("| scenario | workers | x %s | CPU us/req, Archway | CPU us/req, %s |"
-                 " CPU x %s | rounds Archway used less CPU |" % (OTHER_BUILD, OTHER_BUILD, OTHER_BUILD))
-        L.append("|---|---|---|---|---|---|---|")
+                 " CPU x %s | rounds Archway used less CPU | CPU x %s, rounds free of steal time"
+                 " at the pace |" % (OTHER_BUILD, OTHER_BUILD, OTHER_BUILD, OTHER_BUILD))
+        L.append("|---|---|---|---|---|---|---|---|")
         for r in rows:
             b = other.get((r["scenario"], r["workers"]))
             if r["target"] == "archway" and b:
-                L.append("| %s | %d | %s | %s | %s | %s | %s |"
+                L.append("| %s | %d | %s | %s | %s | %s | %s | %s |"
                          % (r["scenario"], r["workers"], fmt(r.get("x_" + OTHER_BUILD), 3),
                             fmt(r.get("cpu_us_per_req"), 1), fmt(b.get("cpu_us_per_req"), 1),
                             fmt(r.get("cpu_x_" + OTHER_BUILD), 3),
-                            r.get("cpu_lower_rounds_" + OTHER_BUILD, "")))
+                            r.get("cpu_lower_rounds_" + OTHER_BUILD, ""),
+                            "%sx (%d rounds)" % (fmt(r["cpu_x_clean_" + OTHER_BUILD], 3),
+                                                   r["cpu_clean_rounds_" + OTHER_BUILD])
+                            if r.get("cpu_x_clean_" + OTHER_BUILD) is not None else ""))
         L.append("")
         L.append("(Ratios are medians of per-round ratios, Archway over %s; at a fixed rate the"
                  " throughput ratio is 1 by construction and the CPU ratio is the one to read.)"
@@ -1591,7 +1633,7 @@ def main():
     meta["loadavg_end"] = open("/proc/loadavg").read().split()[0:3]
     meta["rounds_measured_again"] = bench.rounds_again
     meta["interrupted"] = interrupted
-    rows = summarize(bench.results)
+    rows = summarize(bench.results, rate=args.rate)
     attach_rss(rows, bench.memory)
     checks = targets_check(rows, bench.control, bench.memory, paced=args.rate is not None)
     split = upstream_split(rows)
