@@ -401,7 +401,8 @@ def gen_envoy(run, env, workers, routes, full):
             "--disable-hot-restart", "--log-level", "warn"]
 
 
-# One HTTPRoute matching a path prefix; what it does with the request follows.
+# One HTTPRoute matching a path prefix; what it does with the request follows. %(hostnames)s is
+# empty (every hostname) or a hostnames list.
 ARCHWAY_ROUTE_HEAD = """---
 apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
@@ -409,7 +410,7 @@ metadata:
   name: %(name)s
   namespace: default
 spec:
-  parentRefs:
+%(hostnames)s  parentRefs:
 %(parents)s  rules:
   - matches:
     - path:
@@ -440,14 +441,13 @@ BALLAST_HOST = "ballast.invalid"
 
 def archway_routes(routes, sections, local=False, ballast=0):
     parents = "".join("  - name: bench\n    sectionName: %s\n" % s for s in sections)
-    text = "".join(ARCHWAY_ROUTE % dict(name="route-%d" % i, parents=parents,
+    text = "".join(ARCHWAY_ROUTE % dict(name="route-%d" % i, parents=parents, hostnames="",
                                         prefix="/svc/%d" % i) for i in range(routes))
-    text += "".join((ARCHWAY_ROUTE % dict(name="ballast-%d" % i, parents=parents,
-                                          prefix="/svc/%d" % i))
-                    .replace("spec:\n", "spec:\n  hostnames:\n  - %s\n" % BALLAST_HOST, 1)
-                    for i in range(ballast))
+    text += "".join(ARCHWAY_ROUTE % dict(name="ballast-%d" % i, parents=parents,
+                                         hostnames="  hostnames:\n  - %s\n" % BALLAST_HOST,
+                                         prefix="/svc/%d" % i) for i in range(ballast))
     if local:
-        text += ARCHWAY_LOCAL_ROUTE % dict(name="local", parents=parents,
+        text += ARCHWAY_LOCAL_ROUTE % dict(name="local", parents=parents, hostnames="",
                                            prefix=LOCAL_PREFIX.rstrip("/"), host=SNI)
     return text
 
@@ -489,9 +489,9 @@ def gen_archway_other_build(run, env, workers, routes, full):
     return gen_archway(run, env, workers, routes, full, target=OTHER_BUILD, launcher="archway_b")
 
 
+# The 1-route Archway is started apart (Bench.start_target): it takes --one-route-ballast.
 GENERATORS = {"nginx": gen_nginx, "haproxy": gen_haproxy, "envoy": gen_envoy,
-              "archway": gen_archway, ONE_ROUTE: gen_archway_one_route,
-              OTHER_BUILD: gen_archway_other_build}
+              "archway": gen_archway, OTHER_BUILD: gen_archway_other_build}
 
 
 # --------------------------------------------------------------------------------------------
@@ -705,10 +705,10 @@ class Bench:
 
     def start_target(self, target, sc, run, workers, routes, full):
         pcpu = self.cpus(workers)[0]
+        ballast = 0
         if target == ONE_ROUTE:
-            routes = 1
-            argv = gen_archway_one_route(run, self.env, workers, routes, full,
-                                         ballast=self.args.one_route_ballast)
+            routes, ballast = 1, self.args.one_route_ballast
+            argv = gen_archway_one_route(run, self.env, workers, routes, full, ballast=ballast)
         else:
             argv = GENERATORS[target](run, self.env, workers, routes, full)
         log = os.path.join(run, target, "out.log")
@@ -719,7 +719,7 @@ class Bench:
             argv = argv + shlex.split(self.args.archway_args)
         t0 = time.time()
         proc = self.procs.start(target, argv, log, pcpu, env)
-        limit = 60 + (routes + (self.args.one_route_ballast if target == ONE_ROUTE else 0)) * 0.02
+        limit = 60 + (routes + ballast) * 0.02
         while time.time() - t0 < limit:
             if proc.poll() is not None:
                 return None, "exited with %s (see %s)" % (proc.returncode, os.path.relpath(log, self.out))
@@ -977,7 +977,7 @@ class Bench:
 
     def one_change(self, cfg, run, k):
         """Write a route file beside the others (write + rename), time the first 200 on it."""
-        text = ARCHWAY_ROUTE % dict(name="probe", prefix="/svc/%d" % (100000 + k),
+        text = ARCHWAY_ROUTE % dict(name="probe", prefix="/svc/%d" % (100000 + k), hostnames="",
                                     parents="  - name: bench\n    sectionName: http\n")
         tmp = os.path.join(run, "probe.yaml.tmp")
         with open(tmp, "w") as f:
@@ -1117,19 +1117,19 @@ def summarize(results, rate=None):
                     if other not in by_target:
                         continue
                     b = by_target[other]
-                    pairs = [(rounds[r]["cpu_us_per_req"], b[r]["cpu_us_per_req"]) for r in rounds
-                             if r in b and rounds[r].get("cpu_us_per_req")
-                             and b[r].get("cpu_us_per_req")]
-                    if pairs:
-                        row["cpu_x_" + other] = round(statistics.median(a / o for a, o in pairs), 3)
+                    paired = [r for r in rounds if r in b and rounds[r].get("cpu_us_per_req")
+                              and b[r].get("cpu_us_per_req")]
+                    ratios = [rounds[r]["cpu_us_per_req"] / b[r]["cpu_us_per_req"] for r in paired]
+                    if ratios:
+                        row["cpu_x_" + other] = round(statistics.median(ratios), 3)
+                        row["cpu_rounds_" + other] = len(ratios)
                         row["cpu_lower_rounds_" + other] = "%d of %d" % (
-                            sum(a < o for a, o in pairs), len(pairs))
+                            sum(q < 1 for q in ratios), len(ratios))
                     # The host's steal time inflates a paced run's CPU a request unevenly (more
                     # for a larger process: docs/benchmarks.md, "Route scale: the lookup or the
                     # heap"), so the ratio is also given over the rounds free of it.
-                    clean = [rounds[r]["cpu_us_per_req"] / b[r]["cpu_us_per_req"] for r in rounds
-                             if rate and r in b and rounds[r].get("cpu_us_per_req")
-                             and b[r].get("cpu_us_per_req") and clean_round((rounds[r], b[r]), rate)]
+                    clean = [q for r, q in zip(paired, ratios)
+                             if rate and clean_round((rounds[r], b[r]), rate)]
                     if clean:
                         row["cpu_x_clean_" + other] = round(statistics.median(clean), 3)
                         row["cpu_clean_rounds_" + other] = len(clean)
@@ -1342,7 +1342,7 @@ def markdown(meta, rows, split, status, memory, control, startup, checks):
                  " (median of per-round ratios; below 1 is less): %s." % (meta["rate"], "; ".join(
                      "%s w%d %sx over %s rounds (%s)" % (
                          r["scenario"], r["workers"], fmt(r.get("cpu_x_" + ONE_ROUTE), 3),
-                         r.get("cpu_lower_rounds_" + ONE_ROUTE, "?").split(" of ")[-1],
+                         r.get("cpu_rounds_" + ONE_ROUTE, "?"),
                          clean_cell(r, ONE_ROUTE))
                      for r in scale)))
     peers = [p for p in CPU_PEERS if p not in (OTHER_BUILD, ONE_ROUTE)
