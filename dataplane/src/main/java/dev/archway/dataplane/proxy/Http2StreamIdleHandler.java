@@ -27,11 +27,17 @@ final class Http2StreamIdleHandler extends ChannelDuplexHandler {
     this.idleNanos = limits.requestBodyIdleTimeout().toNanos();
   }
 
+  /**
+   * The timer is armed by the first message read that leaves the request open, not here: Netty's
+   * multiplex handler opens a stream's channel for the HEADERS frame that begins the stream and
+   * hands that frame to it in the same turn of the event loop, so a stream always has a message
+   * read at once. Most requests (a GET) end with that message and never need a timer; arming one
+   * for each of them cost a scheduled task, its place in the event loop's queue and its removal.
+   */
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
     lastActivity = System.nanoTime();
-    schedule(idleNanos);
   }
 
   @Override
@@ -45,6 +51,8 @@ final class Http2StreamIdleHandler extends ChannelDuplexHandler {
     if (msg instanceof LastHttpContent) {
       requestComplete = true;
       cancel();
+    } else if (timer == null && !requestComplete) {
+      schedule(idleNanos);
     }
     ctx.fireChannelRead(msg);
   }
