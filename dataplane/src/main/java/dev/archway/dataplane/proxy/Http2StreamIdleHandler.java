@@ -51,7 +51,7 @@ final class Http2StreamIdleHandler extends ChannelDuplexHandler {
     if (msg instanceof LastHttpContent) {
       requestComplete = true;
       cancel();
-    } else if (timer == null && !requestComplete) {
+    } else if (timer == null) {
       schedule(idleNanos);
     }
     ctx.fireChannelRead(msg);
